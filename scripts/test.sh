@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test: format, lint, types, unit tests, then the e2e suites on real services in containers.
+# Installs what it needs: npm packages, a container engine, the offline images where no registry
+# answers. Ends with one line: "tests: N passed, N failed".
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$KIT_ROOT"
+
+results=$KIT_ROOT/.test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+summarise() {
+  node scripts/summarise-tests.mjs "$results"/*.json
+}
+trap summarise EXIT
+
+ensure_npm_packages
+
+say "format"
+npm run --silent format:check
+say "lint"
+npm run --silent lint
+say "build and type-check"
+npm run --silent build
+
+say "unit tests"
+npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
+
+ensure_engine
+select_image_set
+say "e2e suites"
+npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"
