@@ -38,8 +38,9 @@ fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   echo "ensure-container-engine: starting dockerd (log: $dockerd_log)" >&2
-  # setsid: the engine must outlive the shell that started it.
-  setsid dockerd >>"$dockerd_log" 2>&1 < /dev/null &
+  # setsid: the engine must outlive the shell that started it. 9>&-: it must not inherit the
+  # lock, or it would hold it for as long as it runs.
+  setsid dockerd >>"$dockerd_log" 2>&1 </dev/null 9>&- &
 fi
 
 for _ in $(seq 1 "$wait_seconds"); do

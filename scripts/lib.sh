@@ -54,6 +54,16 @@ ensure_npm_packages() {
   echo "$want" >"$stamp"
 }
 
+# A command from a Debian package, installed as root where it is missing.
+ensure_debian_tool() {
+  local tool=$1 package=${2:-$1}
+  command -v "$tool" >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || die "$tool is needed: install Debian's $package"
+  say "installing Debian's $package"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; }
+}
+
 ensure_engine() {
   bash "$KIT_ROOT/scripts/ensure-container-engine.sh"
 }
@@ -76,8 +86,8 @@ select_image_set() {
     offline)
       say "no registry answers: using the offline image set"
       bash "$KIT_ROOT/compose/images/build.sh"
-      local var public offline dir
-      while read -r var public offline dir; do
+      local var offline
+      while read -r var _ offline _; do
         case "$var" in '' | '#'*) continue ;; esac
         if [ -z "${!var:-}" ]; then export "$var=$offline"; fi
       done <"$KIT_ROOT/compose/images.tsv"

@@ -22,6 +22,8 @@ say "format"
 npm run --silent format:check
 say "lint"
 npm run --silent lint
+ensure_debian_tool shellcheck
+npm run --silent lint:shell
 say "build and type-check"
 npm run --silent build
 

@@ -2,7 +2,8 @@
 # Builds the offline image set: a Debian base made with debootstrap from the mirror this machine's
 # apt already uses, and one image per service on it (compose/images.tsv lists them).
 # An image whose inputs did not change is skipped: each carries its inputs' hash as a label.
-# Usage: build.sh [NAME...]   (default: every image in images.tsv)
+# Usage: build.sh [--force] [NAME...]   (default: every image in images.tsv; --force rebuilds
+# even unchanged images, for example to take Debian's security updates)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +18,7 @@ say() { echo "images: $*" >&2; }
 # one-line and the deb822 formats. Never a hard-coded host.
 apt_sources() {
   {
-    cat /etc/apt/sources.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /=/ ) { print $i, $(i+1); break } }'
+    awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /=/ ) { print $i, $(i+1); break } }' /etc/apt/sources.list 2>/dev/null
     for f in /etc/apt/sources.list.d/*.sources; do
       [ -f "$f" ] || continue
       awk '
@@ -30,6 +31,8 @@ apt_sources() {
     done
   } | awk -v suite="$suite" '$2 == suite || index($2, suite "-") == 1' | sort -u
 }
+
+force=false
 
 label_of() { docker image inspect -f "{{ index .Config.Labels \"$hash_label\" }}" "$1" 2>/dev/null || true; }
 
@@ -51,7 +54,7 @@ build_base() {
     say "no Debian $suite mirror in apt's sources; the offline set needs one" && return 1
   fi
   hash=$( { printf '%s\n' "$sources"; cat "$here/base/build-base.sh" "$here/base/http-probe"; } | hash_stdin)
-  if [ "$(label_of "$base_tag")" = "$hash" ]; then
+  if ! $force && [ "$(label_of "$base_tag")" = "$hash" ]; then
     say "$base_tag is up to date"
     return 0
   fi
@@ -73,7 +76,7 @@ fetch_npm_packages() {
 build_image() {
   local tag=$1 dir=$here/$2 hash version log=${TMPDIR:-/tmp}/harita-image-$2.log
   hash=$( { docker image inspect -f '{{ .Id }}' "$base_tag"; hash_dir "$dir"; } | hash_stdin)
-  if [ "$(label_of "$tag")" = "$hash" ]; then
+  if ! $force && [ "$(label_of "$tag")" = "$hash" ]; then
     say "$tag is up to date"
     return 0
   fi
@@ -98,9 +101,16 @@ build_image() {
 }
 
 main() {
-  local wanted=("$@") var public offline dir
+  if [ "${1:-}" = --force ]; then
+    force=true
+    shift
+  fi
+  local wanted=("$@") var offline dir
+  # Two builds at once (./kit up beside ./kit test) would build the same images twice.
+  exec 9>"${TMPDIR:-/tmp}/harita-images.lock"
+  flock 9
   build_base
-  while read -r var public offline dir; do
+  while read -r var _ offline dir; do
     case "$var" in '' | '#'*) continue ;; esac
     if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $dir "* ]]; then
       continue

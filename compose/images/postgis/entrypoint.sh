@@ -20,6 +20,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   fi
   pwfile=$(mktemp)
   printf '%s' "${POSTGRES_PASSWORD:-}" >"$pwfile"
+  # POSTGRES_INITDB_ARGS is a list of options, split on spaces as the public image does.
+  # shellcheck disable=SC2086
   initdb -D "$PGDATA" --username="$user" --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host="$auth" ${POSTGRES_INITDB_ARGS:-} >/dev/null
   rm -f "$pwfile"
@@ -33,6 +35,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     echo 'CREATE DATABASE :"db"' | "${psql[@]}" --dbname postgres --set db="$db" >/dev/null
   fi
   for f in /docker-entrypoint-initdb.d/*; do
+    # shellcheck disable=SC1090 # the scripts are the user's
     case "$f" in
       *.sh) echo "postgres: running $f" >&2; . "$f" ;;
       *.sql) echo "postgres: running $f" >&2; "${psql[@]}" --dbname "$db" -f "$f" >/dev/null ;;
