@@ -5,6 +5,11 @@ KIT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 
+# npm trusts the system's certificates too: some sites reach the registry through their own CA.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 say() { printf '\033[1m%s\033[0m\n' "kit: $*" >&2; }
 die() { printf 'kit: %s\n' "$*" >&2; exit 1; }
 

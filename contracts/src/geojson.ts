@@ -17,25 +17,22 @@ const LinearRing = z
   }, 'a linear ring is closed: its first and last positions are equal');
 
 export const Point = z.object({ type: z.literal('Point'), coordinates: Position });
+const LineCoordinates = z.array(Position).min(2, 'a line string has at least two positions');
+const PolygonCoordinates = z.array(LinearRing).min(1, 'a polygon has an exterior ring');
+
 export const MultiPoint = z.object({
   type: z.literal('MultiPoint'),
   coordinates: z.array(Position),
 });
-export const LineString = z.object({
-  type: z.literal('LineString'),
-  coordinates: z.array(Position).min(2, 'a line string has at least two positions'),
-});
+export const LineString = z.object({ type: z.literal('LineString'), coordinates: LineCoordinates });
 export const MultiLineString = z.object({
   type: z.literal('MultiLineString'),
-  coordinates: z.array(z.array(Position).min(2, 'a line string has at least two positions')),
+  coordinates: z.array(LineCoordinates),
 });
-export const Polygon = z.object({
-  type: z.literal('Polygon'),
-  coordinates: z.array(LinearRing).min(1, 'a polygon has an exterior ring'),
-});
+export const Polygon = z.object({ type: z.literal('Polygon'), coordinates: PolygonCoordinates });
 export const MultiPolygon = z.object({
   type: z.literal('MultiPolygon'),
-  coordinates: z.array(z.array(LinearRing).min(1, 'a polygon has an exterior ring')),
+  coordinates: z.array(PolygonCoordinates),
 });
 
 export const Geometry = z.discriminatedUnion('type', [

@@ -84,6 +84,8 @@ describe('job requests', () => {
     ['a string coordinate', { type: 'Point', coordinates: ['10', 50] }],
     ['an unknown geometry type', { type: 'Circle', coordinates: [10, 50] }],
     ['a four-number position', { type: 'Point', coordinates: [1, 2, 3, 4] }],
+    ['a one-position line', { type: 'LineString', coordinates: [[1, 2]] }],
+    ['a polygon with no ring', { type: 'MultiPolygon', coordinates: [[]] }],
   ])('refuses invalid GeoJSON: %s', (_, geojson) => {
     const result = JobRequest.safeParse({
       type: 'buffer',
