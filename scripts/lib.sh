@@ -83,13 +83,14 @@ select_image_set() {
     if docker image inspect "$probe" >/dev/null 2>&1 || timeout 60 docker pull -q "$probe" >/dev/null 2>&1; then
       set=public
     else
+      say "no registry answers"
       set=offline
     fi
   fi
   case "$set" in
     public) say "using the public images" ;;
     offline)
-      say "no registry answers: using the offline image set"
+      say "using the offline image set"
       bash "$KIT_ROOT/compose/images/build.sh"
       local var offline
       while read -r var _ offline _; do

@@ -16,11 +16,7 @@ compose() {
   if docker compose version >/dev/null 2>&1; then
     docker compose "${files[@]}" "$@"
   else
-    if ! command -v docker-compose >/dev/null 2>&1; then
-      [ "$(id -u)" = 0 ] || die "neither 'docker compose' nor docker-compose is installed"
-      say "installing Debian's docker-compose"
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
-    fi
+    ensure_debian_tool docker-compose
     docker-compose "${files[@]}" "$@"
   fi
 }

@@ -56,16 +56,7 @@ describe('S3 conformance of the object store', () => {
     const size = 100 * 1024 * 1024;
     const source = randomStream(size);
     // 16 MiB parts: seven parts, so the upload really is multipart.
-    const multipart = new (s3.constructor as typeof Client)({
-      endPoint: store.endpoint.hostname,
-      port: Number(store.endpoint.port),
-      useSSL: false,
-      accessKey: store.accessKey,
-      secretKey: store.secretKey,
-      region: 'us-east-1',
-      pathStyle: true,
-      partSize: 16 * 1024 * 1024,
-    });
+    const multipart = store.client({ partSize: 16 * 1024 * 1024 });
     await multipart.putObject(bucket, key, source.stream, size, { 'Content-Type': 'image/tiff' });
 
     const stat = await s3.statObject(bucket, key);
@@ -177,7 +168,7 @@ describe('S3 conformance of the object store', () => {
   });
 
   it('rejects a client with the wrong secret key', async () => {
-    const intruder = store.client('not-the-secret-key');
+    const intruder = store.client({ secretKey: 'not-the-secret-key' });
     const error = await s3ErrorOf(listed(intruder.listObjectsV2(bucket, '', true)));
     expect(error.code).toBe('SignatureDoesNotMatch');
     const put = await s3ErrorOf(

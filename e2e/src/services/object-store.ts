@@ -4,7 +4,7 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { Client } from 'minio';
+import { Client, type ClientOptions } from 'minio';
 import { imageFor } from '../images.js';
 import { e2eLabels } from '../labels.js';
 
@@ -55,16 +55,17 @@ export class StartedObjectStoreContainer extends AbstractStartedContainer {
     return new URL(`http://${this.getHost()}:${this.getMappedPort(PORT)}`);
   }
 
-  /** A minio client; pass another secret key to act as a client with the wrong one. */
-  client(secretKey = this.secretKey): Client {
+  /** A minio client; override `secretKey` to act as a client with the wrong one. */
+  client(overrides: Partial<ClientOptions> = {}): Client {
     return new Client({
       endPoint: this.endpoint.hostname,
       port: Number(this.endpoint.port),
       useSSL: false,
       accessKey: this.accessKey,
-      secretKey,
+      secretKey: this.secretKey,
       region: 'us-east-1',
       pathStyle: true,
+      ...overrides,
     });
   }
 }
