@@ -59,14 +59,34 @@ ensure_npm_packages() {
   echo "$want" >"$stamp"
 }
 
-# A command from a Debian package, installed as root where it is missing.
-ensure_debian_tool() {
-  local tool=$1 package=${2:-$1}
-  command -v "$tool" >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] || die "$tool is needed: install Debian's $package"
+install_debian_package() {
+  local package=$1 needed=$2
+  [ "$(id -u)" = 0 ] || die "$needed is needed: install Debian's $package"
   say "installing Debian's $package"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null 2>&1 ||
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; }
+}
+
+# A command from a Debian package, installed as root where it is missing.
+ensure_debian_tool() {
+  local tool=$1 package=${2:-$1}
+  command -v "$tool" >/dev/null 2>&1 || install_debian_package "$package" "$tool"
+}
+
+# A Debian package that provides a file rather than a command (headers, Python modules).
+ensure_debian_file() {
+  local file=$1 package=$2
+  [ -e "$file" ] || install_debian_package "$package" "$file"
+}
+
+# The raster engine's build and oracle: a C compiler and libdeflate for its Deflate binding, GDAL
+# with Debian's Python bindings to judge its output.
+ensure_raster_tools() {
+  ensure_debian_tool cc gcc
+  ensure_debian_file /usr/include/libdeflate.h libdeflate-dev
+  ensure_debian_tool gdal_calc.py gdal-bin
+  ensure_debian_file /usr/lib/python3/dist-packages/osgeo/__init__.py python3-gdal
+  ensure_debian_file /usr/lib/python3/dist-packages/numpy/__init__.py python3-numpy
 }
 
 ensure_engine() {

@@ -17,6 +17,7 @@ summarise() {
 trap summarise EXIT
 
 ensure_npm_packages
+ensure_raster_tools
 
 say "format"
 npm run --silent format:check
@@ -29,6 +30,8 @@ npm run --silent build
 
 say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
+say "raster engine tests (GDAL is the oracle)"
+npx vitest run --root raster --reporter=default --reporter=json --outputFile.json="$results/raster.json"
 
 ensure_engine
 select_image_set

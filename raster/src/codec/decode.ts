@@ -1,0 +1,139 @@
+import * as zlib from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import { inflate } from './deflate.js';
+import { COMPRESSION, PREDICTOR } from '../tiff/tags.js';
+import { decodeLzw } from './lzw.js';
+import { swapBytes, undoFloatingPoint, undoHorizontal } from './predictor.js';
+import type { BlockPlacement, DecodeIntoTask, DecodeTask } from './tasks.js';
+
+export class CorruptBlockError extends Error {
+  override name = 'CorruptBlockError';
+}
+
+/**
+ * Decodes one TIFF block to exactly width x rows x samples little-endian samples. Output never
+ * grows past that size, so a decompression bomb fails instead of filling memory.
+ */
+export function decodeBlock(task: DecodeTask, reuse = false): Uint8Array {
+  const expected = task.width * task.rows * task.samples * task.bytes;
+  const raw = decompress(task, expected, reuse ? scratch(0, expected) : undefined);
+  if (raw.length < expected) {
+    throw new CorruptBlockError(
+      `a block decoded to ${String(raw.length)} bytes, ${String(expected)} expected`,
+    );
+  }
+  const data = raw.length === expected ? raw : raw.subarray(0, expected);
+  const shape = { width: task.width, rows: task.rows, samples: task.samples, bytes: task.bytes };
+  let samples = data;
+  if (task.predictor === PREDICTOR.floatingPoint) {
+    samples = reuse ? scratch(1, expected) : new Uint8Array(expected);
+    undoFloatingPoint(data, samples, shape);
+  } else {
+    if (!task.littleEndian) swapBytes(data, task.bytes);
+    if (task.predictor === PREDICTOR.horizontal) undoHorizontal(data, shape);
+    else if (task.predictor !== PREDICTOR.none)
+      throw new CorruptBlockError(`unknown predictor ${String(task.predictor)}`);
+  }
+  return samples;
+}
+
+const zstdNative = (zlib as { zstdDecompressSync?: (data: Uint8Array, options: object) => Buffer })
+  .zstdDecompressSync;
+
+const scratchBuffers: Uint8Array[] = [];
+
+/** Per-thread buffers for blocks that are copied out at once: no allocation per block. */
+function scratch(slot: number, size: number): Uint8Array {
+  let buffer = scratchBuffers[slot];
+  if (!buffer || buffer.length < size) {
+    buffer = new Uint8Array(size);
+    scratchBuffers[slot] = buffer;
+  }
+  return buffer.subarray(0, size);
+}
+
+function decompress(task: DecodeTask, expected: number, into?: Uint8Array): Uint8Array {
+  const { data } = task;
+  try {
+    switch (task.compression) {
+      case COMPRESSION.none:
+        return data.length >= expected ? data.slice(0, expected) : data;
+      case COMPRESSION.deflate:
+      case COMPRESSION.deflateOld:
+        return inflate(data, expected, into);
+      case COMPRESSION.zstd:
+        return zstdNative
+          ? zstdNative(data, { maxOutputLength: Math.max(expected, 1) })
+          : zstdDecompress(data, new Uint8Array(expected));
+      case COMPRESSION.packbits:
+        return unpackBits(data, expected);
+      case COMPRESSION.lzw:
+        return decodeLzw(data, expected);
+      default:
+        throw new CorruptBlockError(`unsupported compression ${String(task.compression)}`);
+    }
+  } catch (error) {
+    if (error instanceof CorruptBlockError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CorruptBlockError(`a block could not be decompressed: ${reason}`);
+  }
+}
+
+function unpackBits(data: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  let i = 0;
+  let o = 0;
+  while (i < data.length && o < expected) {
+    const n = (data[i++]! << 24) >> 24;
+    if (n >= 0) {
+      const count = Math.min(n + 1, expected - o, data.length - i);
+      out.set(data.subarray(i, i + count), o);
+      i += n + 1;
+      o += count;
+    } else if (n !== -128) {
+      const count = Math.min(1 - n, expected - o);
+      out.fill(data[i++] ?? 0, o, o + count);
+      o += count;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+type SampleView = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+function sampleView(
+  bytes: number,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): SampleView {
+  if (bytes === 1) return new Uint8Array(buffer, byteOffset, length);
+  if (bytes === 2) return new Uint16Array(buffer, byteOffset, length);
+  if (bytes === 4) return new Uint32Array(buffer, byteOffset, length);
+  return new Float64Array(buffer, byteOffset, length);
+}
+
+/** Decodes a block and copies its rows straight into the reader's shared window arrays. */
+export function decodeInto(task: DecodeIntoTask): void {
+  const decoded = decodeBlock({ ...task, kind: 'decode' }, true);
+  place(decoded, task, task.placement);
+}
+
+function place(decoded: Uint8Array, task: DecodeIntoTask, placement: BlockPlacement): void {
+  const { bytes, samples, width } = task;
+  const src = sampleView(bytes, decoded.buffer, decoded.byteOffset, decoded.byteLength / bytes);
+  const { firstRow, count, destRow, x0, span, destWidth, destLength } = placement;
+  for (const target of placement.targets) {
+    const dest = sampleView(bytes, target.buffer, target.byteOffset, destLength);
+    for (let r = 0; r < count; r++) {
+      const from = (firstRow + r) * width;
+      const to = (destRow + r) * destWidth + x0;
+      if (samples === 1) {
+        dest.set(src.subarray(from, from + span), to);
+        continue;
+      }
+      const s = target.sample;
+      for (let x = 0; x < span; x++) dest[to + x] = src[(from + x) * samples + s]!;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import type { ImageFileDirectory } from 'geotiff';
+import { bytesPerSample, dataTypeFromTiff, type DataType } from '../tiff/data-type.js';
+import { COMPRESSION, PREDICTOR, TAG } from '../tiff/tags.js';
+
+/** Where one TIFF image's blocks are and how they are encoded. */
+export interface ImageLayout {
+  width: number;
+  height: number;
+  samplesPerPixel: number;
+  dataType: DataType;
+  /** 1 for a 1-bit mask. */
+  bitsPerSample: number;
+  tiled: boolean;
+  blockWidth: number;
+  blockHeight: number;
+  blocksAcross: number;
+  blocksDown: number;
+  /** 1: samples of a pixel together (pixel-interleaved); 2: one plane per band. */
+  planarConfiguration: number;
+  compression: number;
+  predictor: number;
+  subfileType: number;
+  offsets: ArrayLike<number>;
+  byteCounts: ArrayLike<number>;
+}
+
+export class InvalidRasterError extends Error {
+  override name = 'InvalidRasterError';
+}
+
+/** The largest block the engine decodes: anything larger is a corrupt or hostile header. */
+const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
+const MAX_DIMENSION = 2 ** 31 - 1;
+const SUPPORTED_COMPRESSION = new Set<number>(Object.values(COMPRESSION));
+
+function first(value: unknown, fallback: number): number {
+  if (typeof value === 'number') return value;
+  if (ArrayLikeOf(value) && value.length > 0 && typeof value[0] === 'number') return value[0];
+  return fallback;
+}
+
+function ArrayLikeOf(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
+}
+
+async function numbers(
+  ifd: ImageFileDirectory,
+  tag: number,
+): Promise<ArrayLike<number> | undefined> {
+  const value: unknown = await ifd.loadValue(tag);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return [value];
+  if (ArrayLikeOf(value)) return Array.from(value, Number);
+  return undefined;
+}
+
+export async function readImageLayout(
+  ifd: ImageFileDirectory,
+  name: string,
+  fileSize: number,
+): Promise<ImageLayout> {
+  const bad = (message: string): InvalidRasterError =>
+    new InvalidRasterError(`${name}: ${message}`);
+  const width = first(await ifd.loadValue(TAG.ImageWidth), 0);
+  const height = first(await ifd.loadValue(TAG.ImageLength), 0);
+  if (!(width >= 1 && height >= 1 && width <= MAX_DIMENSION && height <= MAX_DIMENSION)) {
+    throw bad(`invalid dimensions ${String(width)} x ${String(height)}`);
+  }
+  const samplesPerPixel = first(await ifd.loadValue(TAG.SamplesPerPixel), 1);
+  if (!(samplesPerPixel >= 1 && samplesPerPixel <= 65535))
+    throw bad(`invalid SamplesPerPixel ${String(samplesPerPixel)}`);
+  const bitsPerSample = first(await ifd.loadValue(TAG.BitsPerSample), 1);
+  const sampleFormat = first(await ifd.loadValue(TAG.SampleFormat), 1);
+  const dataType = bitsPerSample === 1 ? 'Byte' : dataTypeFromTiff(sampleFormat, bitsPerSample);
+  const compression = first(await ifd.loadValue(TAG.Compression), COMPRESSION.none);
+  if (!SUPPORTED_COMPRESSION.has(compression)) {
+    throw bad(
+      `compression ${String(compression)} is not supported (none, LZW, Deflate, ZSTD and PackBits are)`,
+    );
+  }
+  const predictor = first(await ifd.loadValue(TAG.Predictor), PREDICTOR.none);
+  const planarConfiguration =
+    samplesPerPixel === 1 ? 1 : first(await ifd.loadValue(TAG.PlanarConfiguration), 1);
+  const tiled = ifd.hasTag(TAG.TileWidth);
+  const blockWidth = tiled ? first(await ifd.loadValue(TAG.TileWidth), 0) : width;
+  const blockHeight = tiled
+    ? first(await ifd.loadValue(TAG.TileLength), 0)
+    : Math.min(first(await ifd.loadValue(TAG.RowsPerStrip), height), height);
+  if (!(blockWidth >= 1 && blockHeight >= 1))
+    throw bad(`invalid block size ${String(blockWidth)} x ${String(blockHeight)}`);
+  const samplesPerBlock = planarConfiguration === 1 ? samplesPerPixel : 1;
+  const blockBytes = Math.ceil((blockWidth * bitsPerSample) / 8) * blockHeight * samplesPerBlock;
+  if (blockBytes > MAX_BLOCK_BYTES) {
+    throw bad(
+      `blocks of ${String(blockWidth)} x ${String(blockHeight)} are larger than the engine accepts`,
+    );
+  }
+  const offsets = await numbers(ifd, tiled ? TAG.TileOffsets : TAG.StripOffsets);
+  const byteCounts = await numbers(ifd, tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
+  const blocksAcross = Math.ceil(width / blockWidth);
+  const blocksDown = Math.ceil(height / blockHeight);
+  const expected = blocksAcross * blocksDown * (planarConfiguration === 2 ? samplesPerPixel : 1);
+  if (!offsets || !byteCounts || offsets.length < expected || byteCounts.length < expected) {
+    throw bad(
+      `the file lists ${String(offsets?.length ?? 0)} block offsets where ${String(expected)} are needed`,
+    );
+  }
+  for (let i = 0; i < expected; i++) {
+    const end = offsets[i]! + byteCounts[i]!;
+    if (byteCounts[i]! > 0 && end > fileSize) {
+      throw bad(
+        `block ${String(i)} lies past the end of the file (byte ${String(end)} of ${String(fileSize)}); the file is truncated or corrupt`,
+      );
+    }
+  }
+  return {
+    width,
+    height,
+    samplesPerPixel,
+    dataType,
+    bitsPerSample,
+    tiled,
+    blockWidth,
+    blockHeight,
+    blocksAcross,
+    blocksDown,
+    planarConfiguration,
+    compression,
+    predictor,
+    subfileType: first(await ifd.loadValue(TAG.NewSubfileType), 0),
+    offsets,
+    byteCounts,
+  };
+}
+
+/** Bytes of one decoded sample: 1-bit masks decode as bytes of packed bits. */
+export function sampleBytes(layout: ImageLayout): number {
+  return layout.bitsPerSample === 1 ? 1 : bytesPerSample(layout.dataType);
+}
+
+export const COMPRESSION_NAMES: Record<number, string> = {
+  [COMPRESSION.none]: 'NONE',
+  [COMPRESSION.lzw]: 'LZW',
+  [COMPRESSION.deflate]: 'DEFLATE',
+  [COMPRESSION.deflateOld]: 'DEFLATE',
+  [COMPRESSION.packbits]: 'PACKBITS',
+  [COMPRESSION.zstd]: 'ZSTD',
+};
