@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NDVI_NODATA, normalizedDifferenceToCog, RasterReader } from '../dist/index.js';
@@ -115,5 +117,29 @@ describe('NDVI against gdal_calc.py', () => {
     await expect(normalizedDifferenceToCog(f.path, out, { a: 1, b: 1 })).rejects.toThrow(
       /two different bands/,
     );
+  });
+
+  it('stops when aborted, leaving neither the output nor its temporary tiles', async () => {
+    const f = fixture('u16-striped-lzw-band');
+    const out = join(scratch.path, 'aborted.tif');
+    const temp = join(scratch.path, 'aborted-tiles');
+    await mkdir(temp);
+    const controller = new AbortController();
+    const fractions: number[] = [];
+    const running = normalizedDifferenceToCog(f.path, out, {
+      a: 2,
+      b: 1,
+      signal: controller.signal,
+      cog: { blockSize: 16, tempDir: temp },
+      onProgress: (fraction) => {
+        fractions.push(fraction);
+        if (fraction > 0.2) controller.abort();
+      },
+    });
+    await expect(running).rejects.toThrow(/aborted/i);
+    expect(fractions.at(-1)).toBeLessThan(0.5);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(await readdir(temp)).toEqual([]);
   });
 });

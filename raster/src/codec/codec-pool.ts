@@ -60,6 +60,11 @@ export class CodecPool {
     return { position, length };
   }
 
+  /** Starts every thread now, so their start-up overlaps the caller's own (reading headers, say). */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.size) this.spawn();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
 import { inflate } from './deflate.js';
 import { COMPRESSION, PREDICTOR } from '../tiff/tags.js';
 import { decodeLzw } from './lzw.js';
@@ -39,6 +39,16 @@ export function decodeBlock(task: DecodeTask, reuse = false): Uint8Array {
 
 const zstdNative = (zlib as { zstdDecompressSync?: (data: Uint8Array, options: object) => Buffer })
   .zstdDecompressSync;
+
+type ZstdDecompress = (data: Uint8Array, out: Uint8Array) => Uint8Array;
+let zstdFallback: ZstdDecompress | undefined;
+
+/** fzstd, for Node versions whose zlib lacks Zstandard; loaded on first use. */
+function zstdDecompress(data: Uint8Array, out: Uint8Array): Uint8Array {
+  zstdFallback ??= (createRequire(import.meta.url)('fzstd') as { decompress: ZstdDecompress })
+    .decompress;
+  return zstdFallback(data, out);
+}
 
 const scratchBuffers: Uint8Array[] = [];
 
@@ -115,8 +125,14 @@ function sampleView(
 
 /** Decodes a block and copies its rows straight into the reader's shared window arrays. */
 export function decodeInto(task: DecodeIntoTask): void {
-  const decoded = decodeBlock({ ...task, kind: 'decode' }, true);
-  place(decoded, task, task.placement);
+  // Pixel-interleaved integers with the horizontal predictor: undo it while picking each band's
+  // samples out, one pass over the block instead of two.
+  if (task.predictor === PREDICTOR.horizontal && task.samples > 1 && task.bytes <= 4) {
+    const raw = decodeBlock({ ...task, kind: 'decode', predictor: PREDICTOR.none }, true);
+    placeSummingRows(raw, task, task.placement);
+    return;
+  }
+  place(decodeBlock({ ...task, kind: 'decode' }, true), task, task.placement);
 }
 
 function place(decoded: Uint8Array, task: DecodeIntoTask, placement: BlockPlacement): void {
@@ -134,6 +150,27 @@ function place(decoded: Uint8Array, task: DecodeIntoTask, placement: BlockPlacem
       }
       const s = target.sample;
       for (let x = 0; x < span; x++) dest[to + x] = src[(from + x) * samples + s]!;
+    }
+  }
+}
+
+/** Places samples still horizontally differenced, summing each row as it goes. */
+function placeSummingRows(raw: Uint8Array, task: DecodeIntoTask, placement: BlockPlacement): void {
+  const { bytes, samples, width } = task;
+  const src = sampleView(bytes, raw.buffer, raw.byteOffset, raw.byteLength / bytes);
+  const { firstRow, count, destRow, x0, span, destWidth, destLength } = placement;
+  const mask = bytes === 1 ? 0xff : 0xffff;
+  for (const target of placement.targets) {
+    const dest = sampleView(bytes, target.buffer, target.byteOffset, destLength);
+    for (let r = 0; r < count; r++) {
+      let at = (firstRow + r) * width * samples + target.sample;
+      const to = (destRow + r) * destWidth + x0;
+      let sum = 0;
+      if (bytes === 4) {
+        for (let x = 0; x < span; x++, at += samples) dest[to + x] = sum = (sum + src[at]!) >>> 0;
+      } else {
+        for (let x = 0; x < span; x++, at += samples) dest[to + x] = sum = (sum + src[at]!) & mask;
+      }
     }
   }
 }

@@ -35,11 +35,11 @@ const SUPPORTED_COMPRESSION = new Set<number>(Object.values(COMPRESSION));
 
 function first(value: unknown, fallback: number): number {
   if (typeof value === 'number') return value;
-  if (ArrayLikeOf(value) && value.length > 0 && typeof value[0] === 'number') return value[0];
+  if (isArrayLike(value) && value.length > 0 && typeof value[0] === 'number') return value[0];
   return fallback;
 }
 
-function ArrayLikeOf(value: unknown): value is ArrayLike<unknown> {
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
@@ -50,7 +50,7 @@ async function numbers(
   const value: unknown = await ifd.loadValue(tag);
   if (value === undefined) return undefined;
   if (typeof value === 'number') return [value];
-  if (ArrayLikeOf(value)) return Array.from(value, Number);
+  if (isArrayLike(value)) return Array.from(value, Number);
   return undefined;
 }
 

@@ -62,6 +62,8 @@ export class RasterReader {
     source: ByteSource,
     options: OpenRasterOptions = {},
   ): Promise<RasterReader> {
+    const pool = options.pool ?? CodecPool.shared();
+    pool.warm();
     let tiff: GeoTIFF;
     const ifds: ImageFileDirectory[] = [];
     try {
@@ -120,14 +122,7 @@ export class RasterReader {
       overviews: overviews.map(({ width, height }) => ({ width, height })),
       georeference,
     };
-    return new RasterReader(
-      source,
-      tiff.littleEndian,
-      layout,
-      maskLayout ?? null,
-      info,
-      options.pool ?? CodecPool.shared(),
-    );
+    return new RasterReader(source, tiff.littleEndian, layout, maskLayout ?? null, info, pool);
   }
 
   private constructor(
