@@ -151,9 +151,10 @@ const validation = await run(PYTHON, [
   () => 'valid COG',
   () => 'NOT a valid COG',
 );
-const gdalVersion = (
-  await run('gdal-config', ['--version']).catch(() => ({ stdout: 'unknown' }))
-).stdout.trim();
+// "GDAL 3.6.2, released 2023/01/02" -> "3.6.2"
+const gdalVersion = (await run('gdalinfo', ['--version'])).stdout
+  .split(',')[0]!
+  .replace('GDAL ', '');
 
 const megapixels = (size * size) / 1e6;
 const label: Record<Route, string> = {
