@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,7 @@ describe('the raster engine over S3', () => {
       chunks.push(chunk as Buffer);
     await writeFile(downloaded, Buffer.concat(chunks));
     expect(Buffer.concat(chunks).equals(await readFile(local))).toBe(true);
+    expect(createHash('sha256').update(Buffer.concat(chunks)).digest('hex')).toBe(output.sha256);
 
     const validation = JSON.parse(
       await python(

@@ -1,4 +1,5 @@
 export { CodecPool } from './codec/codec-pool.js';
+export { CorruptBlockError } from './codec/decode.js';
 export { deflateBackend } from './codec/deflate.js';
 export { ExpressionError } from './expression/ast.js';
 export { parseExpression } from './expression/parse.js';
@@ -34,6 +35,12 @@ export { InvalidRasterError } from './reader/image-layout.js';
 export type { RasterInfo, BandInfo } from './reader/raster-info.js';
 export { RasterReader, type OpenRasterOptions, type RowWindow } from './reader/raster-reader.js';
 export { SourceRangeError, type ByteSource } from './source/byte-source.js';
+export {
+  AccessDeniedError,
+  ObjectNotFoundError,
+  StorageUnavailableError,
+} from './source/storage-errors.js';
+export { MissingBandError } from './operations/open-input.js';
 export { parseS3Url, isS3Url } from './source/s3-location.js';
 export { DATA_TYPES, type DataType, type TypedArray } from './tiff/data-type.js';
 export { CogOptionsError, type CogOptions } from './writer/cog-options.js';

@@ -20,11 +20,15 @@ export async function withRaster<T>(
   }
 }
 
+export class MissingBandError extends RangeError {
+  override name = 'MissingBandError';
+}
+
 /** A 1-based band number checked against the raster, as a 0-based index. */
 export function bandIndex(reader: RasterReader, band: number, role: string): number {
   const count = reader.info.bandCount;
   if (!Number.isInteger(band) || band < 1 || band > count) {
-    throw new RangeError(
+    throw new MissingBandError(
       `${role} band ${String(band)} does not exist: ${reader.info.source} has ${String(count)} band${count === 1 ? '' : 's'}`,
     );
   }

@@ -30,6 +30,7 @@ export interface OutputOptions {
 export interface OutputSummary {
   location: string;
   bytes: number;
+  sha256: string;
   bigTiff: boolean;
   width: number;
   height: number;
@@ -71,13 +72,14 @@ export async function transformToCog(
     throw error;
   }
   const output = await writer.finish();
-  await saveCog(output, destination, {
+  const { sha256 } = await saveCog(output, destination, {
     ...(options.s3 ? { s3: options.s3 } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   return {
     location: destination,
     bytes: output.size,
+    sha256,
     bigTiff: output.bigTiff,
     width: info.width,
     height: info.height,

@@ -1,6 +1,11 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { checkRange, type ByteSource } from './byte-source.js';
 import type { S3Location } from './s3-location.js';
+import {
+  AccessDeniedError,
+  ObjectNotFoundError,
+  StorageUnavailableError,
+} from './storage-errors.js';
 
 export interface S3SourceOptions {
   /** Per request, in milliseconds (default 30 s). */
@@ -105,15 +110,19 @@ function isTransient(error: unknown): boolean {
 }
 
 function describe(error: unknown, name: string): Error {
-  if (!(error instanceof Error)) return new Error(`${name}: ${String(error)}`);
+  if (!(error instanceof Error)) return new StorageUnavailableError(`${name}: ${String(error)}`);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey')
-    return new Error(`${name}: no such object`);
-  if (status === 403)
-    return new Error(
+  if (status === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey') {
+    return new ObjectNotFoundError(`${name}: no such object`);
+  }
+  if (status === 403) {
+    return new AccessDeniedError(
       `${name}: access denied (403): check the S3 credentials and the bucket's policy`,
     );
+  }
   if (status === 412) return new Error(`${name}: the object changed while it was being read`);
-  if (error.name === 'TimeoutError') return new Error(`${name}: a read timed out`);
+  if (error.name === 'TimeoutError')
+    return new StorageUnavailableError(`${name}: a read timed out`);
+  if (isTransient(error)) return new StorageUnavailableError(`${name}: ${error.message}`);
   return error;
 }
