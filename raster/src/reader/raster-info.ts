@@ -12,6 +12,8 @@ export interface BandInfo {
 /** What a user asks of a raster before reading it (`harita-raster info`). */
 export interface RasterInfo {
   source: string;
+  /** The file's size in bytes. */
+  bytes: number;
   width: number;
   height: number;
   bandCount: number;

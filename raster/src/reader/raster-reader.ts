@@ -103,6 +103,7 @@ export class RasterReader {
     );
     const info: RasterInfo = {
       source: source.name,
+      bytes: source.size,
       width: layout.width,
       height: layout.height,
       bandCount: layout.samplesPerPixel,

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'worker', 'dist', 'main.js');
+
+/** The worker as its own process, as it runs in production, with its JSON log kept. */
+export class WorkerProcess {
+  static async start(env: Record<string, string>): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(
+      spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    await worker.logged('worker started', 30_000);
+    return worker;
+  }
+
+  readonly lines: string[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.child.stdout?.on('data', (chunk: Buffer) =>
+      this.lines.push(...chunk.toString().split('\n').filter(Boolean)),
+    );
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
+  }
+
+  /** Log records as objects. */
+  get records(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  async logged(message: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.records.some((r) => r.msg === message)) {
+      if (this.child.exitCode !== null)
+        throw new Error(`the worker exited (${String(this.child.exitCode)}): ${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`no "${message}" in the worker's log within ${String(timeoutMs)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
+
+/** Runs a command to its end: its exit code and output. */
+export async function runWorkerOnce(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}

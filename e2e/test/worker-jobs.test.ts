@@ -1,0 +1,271 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Client } from 'minio';
+import { datasetKey, JOB_QUEUE_NAME, type JobEvent, type QueuedJob } from '@harita/contracts';
+import {
+  ObjectStoreContainer,
+  type StartedObjectStoreContainer,
+} from '../src/services/object-store.js';
+import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
+import { JobEventsReceiver } from '../src/job-events-receiver.js';
+import { runWorkerOnce, WorkerProcess } from '../src/worker-process.js';
+
+// The worker as a process, taking jobs from real Redis, reading and writing the real object store,
+// posting its job events where the functions will receive them.
+const run = promisify(execFile);
+const bucket = 'harita';
+const tenant = randomUUID();
+const dataset = randomUUID();
+const SERVICE_ROLE_KEY = 'service-role-key-for-the-e2e-suite';
+
+let redis: StartedRedisContainer;
+let store: StartedObjectStoreContainer;
+let minio: Client;
+let receiver: JobEventsReceiver;
+let worker: WorkerProcess;
+let queue: Queue;
+let connection: Redis;
+let dir: string;
+let env: Record<string, string>;
+
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`expected ${what}`);
+  return value;
+}
+
+async function upload(name: string, body: Buffer): Promise<void> {
+  await minio.putObject(bucket, datasetKey(tenant, dataset, name), body, body.length);
+}
+
+async function enqueue(
+  job: Omit<QueuedJob, 'job_id' | 'tenant_id'>,
+  attempts = 1,
+): Promise<string> {
+  const id = randomUUID();
+  await queue.add(
+    job.type,
+    { ...job, job_id: id, tenant_id: tenant },
+    {
+      jobId: id,
+      attempts,
+    },
+  );
+  return id;
+}
+
+async function finalEvent(id: string): Promise<JobEvent> {
+  await receiver.until(() =>
+    receiver.of(id).some((e) => ['succeeded', 'failed', 'canceled'].includes(e.status)),
+  );
+  return defined(receiver.of(id).at(-1), `an event of job ${id}`);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'harita-e2e-worker-'));
+  [redis, store, receiver] = await Promise.all([
+    new RedisContainer().start(),
+    new ObjectStoreContainer().start(),
+    JobEventsReceiver.start(SERVICE_ROLE_KEY),
+  ]);
+  minio = store.client();
+  await minio.makeBucket(bucket);
+  await run('/usr/bin/python3', [
+    '-c',
+    `
+import sys, numpy as np
+from osgeo import gdal, osr
+gdal.UseExceptions()
+n = 1500
+y, x = np.mgrid[0:n, 0:n]
+mem = gdal.GetDriverByName("MEM").Create("", n, n, 4, gdal.GDT_UInt16)
+mem.SetGeoTransform([500000, 10, 0, 5000000, 0, -10])
+srs = osr.SpatialReference(); srs.ImportFromEPSG(32633); mem.SetProjection(srs.ExportToWkt())
+for b in range(1, 5):
+    mem.GetRasterBand(b).WriteArray((1000 * b + 300 * np.sin(x / (20.0 + b)) + 200).astype(np.uint16))
+    mem.GetRasterBand(b).SetNoDataValue(0)
+gdal.GetDriverByName("COG").CreateCopy(sys.argv[1], mem, options=["COMPRESS=DEFLATE"])
+`,
+    join(dir, 'scene.tif'),
+  ]);
+  await upload('scene.tif', await readFile(join(dir, 'scene.tif')));
+  await upload('broken.tif', Buffer.from('II*\0 this is not really a TIFF at all'));
+  env = {
+    REDIS_HOST: redis.host,
+    REDIS_PORT: String(redis.port),
+    REDIS_PASSWORD: redis.password,
+    SUPABASE_URL: receiver.url,
+    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+    S3_ENDPOINT: store.endpoint.href,
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: store.accessKey,
+    S3_SECRET_ACCESS_KEY: store.secretKey,
+    HEALTH_PORT: '19400',
+    WORKER_CONCURRENCY: '2',
+  };
+  worker = await WorkerProcess.start(env);
+  connection = redis.connect({ maxRetriesPerRequest: null });
+  queue = new Queue(JOB_QUEUE_NAME, { connection });
+});
+
+afterAll(async () => {
+  await worker.stop();
+  await queue.close();
+  connection.disconnect();
+  await receiver.close();
+  await Promise.all([redis.stop(), store.stop()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the job worker', () => {
+  it('stops at start-up with one clear line when a variable is missing or malformed', async () => {
+    const missing = await runWorkerOnce({ ...env, REDIS_HOST: '' });
+    expect(missing).toEqual({ code: 1, stderr: 'worker: REDIS_HOST is not set\n' });
+    const malformed = await runWorkerOnce({ ...env, WORKER_CONCURRENCY: 'many' });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toMatch(/^worker: WORKER_CONCURRENCY is invalid: .+\n$/);
+  });
+
+  it('runs an NDVI job: a COG under the job prefix, progress and ordered events ending in succeeded', async () => {
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'scene.tif' }, red_band: 3, nir_band: 4 },
+    });
+    const last = await finalEvent(id);
+    expect(last.status).toBe('succeeded');
+    const events = receiver.of(id);
+    expect(events[0]).toMatchObject({ status: 'running', progress: 0, attempt: 1, sequence: 0 });
+    expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i));
+    const progress = events.map((e) => e.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const result = defined(last.results?.[0], 'a result');
+    expect(result).toMatchObject({
+      key: `tenants/${tenant}/jobs/${id}/ndvi.tif`,
+      media_type: expect.stringContaining('cloud-optimized') as unknown,
+    });
+    const stat = await minio.statObject(bucket, result.key);
+    expect(stat.size).toBe(result.bytes);
+    const local = join(dir, 'ndvi.tif');
+    const chunks: Buffer[] = [];
+    for await (const chunk of await minio.getObject(bucket, result.key))
+      chunks.push(chunk as Buffer);
+    await writeFile(local, Buffer.concat(chunks));
+    const { stdout } = await run('/usr/bin/python3', [
+      '-m',
+      'osgeo_utils.samples.validate_cloud_optimized_geotiff',
+      local,
+    ]);
+    expect(stdout).toContain('is a valid cloud optimized GeoTIFF');
+  });
+
+  it('runs zonal statistics into a JSON result', async () => {
+    const ring = [
+      [15.001, 45.11],
+      [15.05, 45.11],
+      [15.05, 45.13],
+      [15.001, 45.11],
+    ];
+    const zones = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: 'a' },
+          geometry: { type: 'Polygon', coordinates: [ring] },
+        },
+      ],
+    };
+    const id = await enqueue({
+      type: 'zonal_stats',
+      params: { input: { dataset_id: dataset, file: 'scene.tif' }, band: 2, zones },
+    } as never);
+    const last = await finalEvent(id);
+    expect(last.status).toBe('succeeded');
+    const body: Buffer[] = [];
+    for await (const chunk of await minio.getObject(
+      bucket,
+      defined(last.results?.[0], 'a result').key,
+    ))
+      body.push(chunk as Buffer);
+    const stats = JSON.parse(Buffer.concat(body).toString()) as {
+      zones: { pixelCount: number; mean: number }[];
+    };
+    const zone = defined(stats.zones[0], 'a zone');
+    expect(zone.pixelCount).toBeGreaterThan(1000);
+    expect(zone.mean).toBeGreaterThan(2000);
+  });
+
+  it('fails bad input with its coded error and keeps serving other jobs', async () => {
+    const missingBand = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'scene.tif' }, red_band: 3, nir_band: 9 },
+    });
+    const malformed = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'broken.tif' }, red_band: 1, nir_band: 2 },
+    });
+    const absent = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: randomUUID(), file: 'scene.tif' }, red_band: 1, nir_band: 2 },
+    });
+    const badExpression = await enqueue({
+      type: 'band_math',
+      params: {
+        input: { dataset_id: dataset, file: 'scene.tif' },
+        expression: 'nir +* red',
+        bands: { nir: 4, red: 3 },
+        output_type: 'float32',
+      },
+    });
+    const fine = await enqueue({
+      type: 'band_math',
+      params: {
+        input: { dataset_id: dataset, file: 'scene.tif' },
+        expression: 'nir - red',
+        bands: { nir: 4, red: 3 },
+        output_type: 'int16',
+      },
+    });
+    expect((await finalEvent(missingBand)).error).toMatchObject({
+      code: 'missing_band',
+      message: expect.stringContaining('band 9 does not exist') as unknown,
+    });
+    expect((await finalEvent(malformed)).error).toMatchObject({ code: 'malformed_raster' });
+    expect((await finalEvent(absent)).error).toMatchObject({ code: 'not_found' });
+    expect((await finalEvent(badExpression)).error).toMatchObject({ code: 'invalid_params' });
+    expect(await finalEvent(fine)).toMatchObject({ status: 'succeeded' });
+    const failed = await queue.getJob(malformed);
+    expect(failed?.attemptsMade).toBe(1);
+  });
+
+  it('answers /healthz, /readyz and /metrics with the harita_ metrics', async () => {
+    expect((await fetch('http://127.0.0.1:19400/healthz')).status).toBe(200);
+    const ready = await fetch('http://127.0.0.1:19400/readyz');
+    expect(await ready.json()).toEqual({ status: 'ready', failing: [] });
+    const metrics = await (await fetch('http://127.0.0.1:19400/metrics')).text();
+    expect(metrics).toMatch(/harita_jobs_total\{type="ndvi",outcome="succeeded"\} [1-9]/);
+    expect(metrics).toMatch(/harita_jobs_total\{type="ndvi",outcome="failed"\} [1-9]/);
+    expect(metrics).toMatch(/harita_pixels_processed_total\{type="ndvi"\} [1-9]/);
+    expect(metrics).toContain('harita_queue_jobs{state="completed"}');
+    expect(metrics).toContain('process_cpu_seconds_total');
+    expect(worker.lines.join('\n')).not.toContain(SERVICE_ROLE_KEY);
+  });
+
+  it('finishes the running job on SIGTERM, then exits 0', async () => {
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'scene.tif' }, red_band: 1, nir_band: 2 },
+    });
+    await receiver.until(() => receiver.of(id).length > 0);
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(receiver.of(id).at(-1)).toMatchObject({ status: 'succeeded' });
+    worker = await WorkerProcess.start(env);
+  });
+});

@@ -1,0 +1,40 @@
+import { JOB_CANCEL_CHANNEL, jobCancelKey } from '@harita/contracts';
+import type { Redis } from 'ioredis';
+
+/**
+ * Cancel requests from the API: job ids on a Redis channel for running jobs, and a marker key for
+ * jobs no worker has taken yet. Each running job registers the controller that aborts it.
+ */
+export class Cancellations {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly commands: Redis,
+    private readonly subscriber: Redis,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, jobId: string) => {
+      this.running.get(jobId)?.abort(new Error('canceled'));
+    });
+    await this.subscriber.subscribe(JOB_CANCEL_CHANNEL);
+  }
+
+  /** A controller for the job, already aborted when it was canceled while queued. */
+  async register(jobId: string): Promise<AbortController> {
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    if ((await this.commands.exists(jobCancelKey(jobId))) === 1)
+      controller.abort(new Error('canceled'));
+    return controller;
+  }
+
+  release(jobId: string): void {
+    this.running.delete(jobId);
+  }
+
+  /** Aborts every running job: a shutdown past its grace period. */
+  abortAll(reason: Error): void {
+    for (const controller of this.running.values()) controller.abort(reason);
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positive = z.coerce.number().int().positive();
+
+/** The worker's environment: the seed's contract plus object storage, ports and limits. */
+const Environment = z.object({
+  REDIS_HOST: z.string().min(1),
+  REDIS_PORT: port.default(6379),
+  REDIS_PASSWORD: z.string().min(1),
+  WORKER_CONCURRENCY: positive.max(64).default(5),
+  SUPABASE_URL: z.url(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
+  S3_ENDPOINT: z.url(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(1),
+  HEALTH_PORT: port.default(9400),
+  MAX_INPUT_PIXELS: positive.default(400_000_000),
+  MAX_INPUT_BYTES: positive.default(8 * 1024 * 1024 * 1024),
+  SHUTDOWN_GRACE_SECONDS: positive.default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type Config = z.infer<typeof Environment>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The validated configuration, or one line naming the first variable that is missing or wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Environment.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? 'the environment');
+  const missing = env[name] === undefined || env[name] === '';
+  throw new ConfigError(
+    missing ? `${name} is not set` : `${name} is invalid: ${issue?.message ?? 'unknown'}`,
+  );
+}

@@ -1,0 +1,83 @@
+import { JOB_EVENTS_PATH, type JobEvent } from '@harita/contracts';
+import type { Logger } from 'pino';
+
+export interface JobEventsOptions {
+  baseUrl: string;
+  serviceRoleKey: string;
+  logger: Logger;
+  /** Attempts per event before it is given up (default 8; about a minute in all). */
+  attempts?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Posts job events to the functions' job-events endpoint with the service-role key: in order per
+ * job, each retried with exponential backoff and jitter. A repeated post is harmless (events are
+ * keyed), so a retry after a lost response is safe.
+ */
+export class JobEventsClient {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly url: string;
+
+  constructor(private readonly options: JobEventsOptions) {
+    this.url = new URL(JOB_EVENTS_PATH, options.baseUrl).href;
+  }
+
+  /** Queues the event behind the job's earlier ones; resolves once delivered or given up. */
+  post(event: JobEvent): Promise<void> {
+    const previous = this.chains.get(event.job_id) ?? Promise.resolve();
+    const next = previous.then(() => this.deliver(event));
+    this.chains.set(event.job_id, next);
+    void next.finally(() => {
+      if (this.chains.get(event.job_id) === next) this.chains.delete(event.job_id);
+    });
+    return next;
+  }
+
+  /** Waits for every queued event. */
+  async drain(): Promise<void> {
+    await Promise.all(this.chains.values());
+  }
+
+  private async deliver(event: JobEvent): Promise<void> {
+    const attempts = this.options.attempts ?? 8;
+    const send = this.options.fetch ?? fetch;
+    for (let attempt = 1; ; attempt++) {
+      let reason: string;
+      try {
+        const response = await send(this.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${this.options.serviceRoleKey}`,
+            apikey: this.options.serviceRoleKey,
+          },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.body?.cancel();
+        if (response.ok || response.status === 409) return;
+        reason = `HTTP ${String(response.status)}`;
+        // Other client errors will not change on a retry: the event is wrong, not the moment.
+        if (response.status < 500 && response.status !== 408 && response.status !== 429) {
+          this.options.logger.error(
+            { job: event.job_id, status: event.status, reason },
+            'job event refused',
+          );
+          return;
+        }
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      if (attempt >= attempts) {
+        this.options.logger.error(
+          { job: event.job_id, status: event.status, reason },
+          'job event not delivered',
+        );
+        return;
+      }
+      const delay = Math.min(30_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

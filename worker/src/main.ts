@@ -1,0 +1,101 @@
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { JOB_QUEUE_NAME } from '@harita/contracts';
+import { CodecPool } from '@harita/raster';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Cancellations } from './cancellations.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startHealthServer } from './health-server.js';
+import { JobEventsClient } from './job-events.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { JobRuntime } from './runtime.js';
+
+/** The worker: configuration, connections, the job runtime, health and metrics, and shutdown. */
+async function main(config: Config): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const redis = (): Redis =>
+    new Redis({
+      host: config.REDIS_HOST,
+      port: config.REDIS_PORT,
+      password: config.REDIS_PASSWORD,
+      maxRetriesPerRequest: null,
+    });
+  const connection = redis();
+  const s3 = new S3Client({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    },
+  });
+  const queue = new Queue(JOB_QUEUE_NAME, { connection: redis() });
+  const metrics = createMetrics(() => queue.getJobCounts());
+  const cancellations = new Cancellations(connection, redis());
+  await cancellations.start();
+  const events = new JobEventsClient({
+    baseUrl: config.SUPABASE_URL,
+    serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY,
+    logger,
+  });
+  const runtime = new JobRuntime({
+    config,
+    connection,
+    s3,
+    events,
+    metrics,
+    cancellations,
+    logger,
+  });
+  const health = await startHealthServer(config.HEALTH_PORT, {
+    registry: metrics.registry,
+    ready: {
+      redis: () => connection.ping(),
+      objectStore: () => s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET })),
+    },
+  });
+  runtime.start();
+  logger.info(
+    { concurrency: config.WORKER_CONCURRENCY, healthPort: config.HEALTH_PORT },
+    'worker started',
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(
+      { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS },
+      'stopping: no new jobs, finishing running ones',
+    );
+    void (async () => {
+      await runtime.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      health.close();
+      await queue.close();
+      await CodecPool.shared().close();
+      s3.destroy();
+      connection.disconnect();
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+}
+
+try {
+  await main(loadConfig());
+} catch (error) {
+  const message =
+    error instanceof ConfigError
+      ? `worker: ${error.message}`
+      : `worker: failed to start: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}

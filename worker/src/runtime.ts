@@ -1,0 +1,143 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  JOB_QUEUE_NAME,
+  QueuedJob,
+  type JobEvent,
+  type JobResult,
+  type JobStatus,
+} from '@harita/contracts';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Cancellations } from './cancellations.js';
+import type { Config } from './config.js';
+import { JobContext } from './job-context.js';
+import type { JobEventsClient } from './job-events.js';
+import { JobFailure, toJobFailure } from './job-failure.js';
+import type { WorkerMetrics } from './metrics.js';
+import { processorFor } from './processors/index.js';
+import { throttledProgress } from './progress.js';
+
+export interface RuntimeDependencies {
+  config: Config;
+  connection: Redis;
+  s3: S3Client;
+  events: JobEventsClient;
+  metrics: WorkerMetrics;
+  cancellations: Cancellations;
+  logger: Logger;
+}
+
+/** The BullMQ worker: validates each job, runs its processor, reports progress, events and metrics. */
+export class JobRuntime {
+  private worker: Worker | undefined;
+
+  constructor(private readonly deps: RuntimeDependencies) {}
+
+  start(): void {
+    this.worker = new Worker(JOB_QUEUE_NAME, (job) => this.process(job), {
+      connection: this.deps.connection,
+      concurrency: this.deps.config.WORKER_CONCURRENCY,
+    });
+    this.worker.on('error', (error) => {
+      this.deps.logger.error({ err: error }, 'worker error');
+    });
+  }
+
+  /** Stops taking jobs and waits for running ones; past the grace period they are aborted and handed back. */
+  async stop(graceMs: number): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const closing = worker.close();
+    const timer = setTimeout(() => {
+      this.deps.cancellations.abortAll(new Error('shutting down'));
+    }, graceMs);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(timer);
+      await this.deps.events.drain();
+    }
+  }
+
+  private async process(job: Job): Promise<JobResult[]> {
+    const { logger, metrics, cancellations } = this.deps;
+    const parsed = QueuedJob.safeParse(job.data);
+    if (!parsed.success) {
+      logger.error({ bullmqJob: job.id }, 'job data does not match the contract');
+      throw new UnrecoverableError(
+        `invalid job data: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+      );
+    }
+    const data = parsed.data;
+    const log = logger.child({ job: data.job_id, tenant: data.tenant_id, type: data.type });
+    const attempt = job.attemptsMade + 1;
+    let sequence = 0;
+    const emit = (
+      status: JobStatus,
+      progress: number,
+      extra: Pick<JobEvent, 'results' | 'error'> = {},
+    ): Promise<void> =>
+      this.deps.events.post({
+        job_id: data.job_id,
+        tenant_id: data.tenant_id,
+        attempt,
+        sequence: sequence++,
+        status,
+        progress,
+        ...extra,
+        at: new Date().toISOString(),
+      });
+
+    const controller = await cancellations.register(data.job_id);
+    const started = performance.now();
+    const progress = throttledProgress((percent) => {
+      void job.updateProgress(percent);
+      void emit('running', percent);
+    });
+    void emit('running', 0);
+    log.info({ attempt }, 'job started');
+    try {
+      controller.signal.throwIfAborted();
+      const context = new JobContext(
+        data.tenant_id,
+        data.job_id,
+        controller.signal,
+        this.deps.s3,
+        this.deps.config,
+        log,
+        progress,
+      );
+      const output = await processorFor(data.type)(data.params, context);
+      metrics.pixels.inc({ type: data.type }, output.pixels);
+      this.finish(data.type, 'succeeded', started);
+      await emit('succeeded', 100, { results: output.results });
+      log.info({ results: output.results.map((r) => r.key) }, 'job succeeded');
+      return output.results;
+    } catch (error) {
+      const failure = toJobFailure(error, isCanceled(controller.signal));
+      const final = failure.permanent || attempt >= (job.opts.attempts ?? 1);
+      const outcome = failure.code === 'canceled' ? 'canceled' : 'failed';
+      if (final) {
+        this.finish(data.type, outcome, started);
+        await emit(outcome, 0, { error: failure.toJobError() });
+      }
+      log.warn({ code: failure.code, message: failure.message, final }, 'job failed');
+      if (failure.permanent) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      throw failure;
+    } finally {
+      cancellations.release(data.job_id);
+    }
+  }
+
+  private finish(type: string, outcome: string, started: number): void {
+    this.deps.metrics.jobs.inc({ type, outcome });
+    this.deps.metrics.duration.observe({ type, outcome }, (performance.now() - started) / 1000);
+  }
+}
+
+function isCanceled(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof Error && signal.reason.message === 'canceled';
+}
+
+export { JobFailure };
