@@ -91,10 +91,18 @@ for b in range(1, 5):
     mem.GetRasterBand(b).WriteArray((1000 * b + 300 * np.sin(x / (20.0 + b)) + 200).astype(np.uint16))
     mem.GetRasterBand(b).SetNoDataValue(0)
 gdal.GetDriverByName("COG").CreateCopy(sys.argv[1], mem, options=["COMPRESS=DEFLATE"])
+big = gdal.GetDriverByName("MEM").Create("", 6000, 6000, 2, gdal.GDT_UInt16)
+big.SetGeoTransform([500000, 10, 0, 5000000, 0, -10]); big.SetProjection(srs.ExportToWkt())
+for b in (1, 2):
+    big.GetRasterBand(b).Fill(1000 * b)
+gdal.GetDriverByName("COG").CreateCopy(sys.argv[2], big, options=["COMPRESS=DEFLATE"])
 `,
     join(dir, 'scene.tif'),
+    join(dir, 'big.tif'),
   ]);
   await upload('scene.tif', await readFile(join(dir, 'scene.tif')));
+  // Big enough that a job is still running when the tests stop or kill its worker.
+  await upload('big.tif', await readFile(join(dir, 'big.tif')));
   await upload('broken.tif', Buffer.from('II*\0 this is not really a TIFF at all'));
   env = {
     REDIS_HOST: redis.host,
@@ -108,6 +116,8 @@ gdal.GetDriverByName("COG").CreateCopy(sys.argv[1], mem, options=["COMPRESS=DEFL
     S3_SECRET_ACCESS_KEY: store.secretKey,
     HEALTH_PORT: '19400',
     WORKER_CONCURRENCY: '2',
+    JOB_LOCK_SECONDS: '2',
+    STALLED_CHECK_SECONDS: '1',
   };
   worker = await WorkerProcess.start(env);
   connection = redis.connect({ maxRetriesPerRequest: null });
@@ -244,6 +254,31 @@ describe('the job worker', () => {
     expect(failed?.attemptsMade).toBe(1);
   });
 
+  it('runs a geodesic buffer into GeoJSON', async () => {
+    const geojson = {
+      type: 'Feature',
+      properties: { name: 'well' },
+      geometry: { type: 'Point', coordinates: [15, 78] },
+    };
+    const id = await enqueue({
+      type: 'buffer',
+      params: { geojson, distance_m: 1000, segments_per_quarter: 8 },
+    } as never);
+    const last = await finalEvent(id);
+    expect(last.status).toBe('succeeded');
+    const result = defined(last.results?.[0], 'a result');
+    expect(result).toMatchObject({
+      key: `tenants/${tenant}/jobs/${id}/buffer.geojson`,
+      media_type: 'application/geo+json',
+    });
+    const body: Buffer[] = [];
+    for await (const chunk of await minio.getObject(bucket, result.key)) body.push(chunk as Buffer);
+    expect(JSON.parse(Buffer.concat(body).toString())).toMatchObject({
+      type: 'FeatureCollection',
+      features: [{ properties: { name: 'well' }, geometry: { type: 'Polygon' } }],
+    });
+  });
+
   it('answers /healthz, /readyz and /metrics with the harita_ metrics', async () => {
     expect((await fetch('http://127.0.0.1:19400/healthz')).status).toBe(200);
     const ready = await fetch('http://127.0.0.1:19400/readyz');
@@ -260,12 +295,35 @@ describe('the job worker', () => {
   it('finishes the running job on SIGTERM, then exits 0', async () => {
     const id = await enqueue({
       type: 'ndvi',
-      params: { input: { dataset_id: dataset, file: 'scene.tif' }, red_band: 1, nir_band: 2 },
+      params: { input: { dataset_id: dataset, file: 'big.tif' }, red_band: 1, nir_band: 2 },
     });
     await receiver.until(() => receiver.of(id).length > 0);
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(receiver.of(id).at(-1)).toMatchObject({ status: 'succeeded' });
     worker = await WorkerProcess.start(env);
+  });
+
+  it('hands a job held by a killed worker to another, which completes it once', async () => {
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'big.tif' }, red_band: 1, nir_band: 2 },
+    });
+    await receiver.until(() => receiver.of(id).length > 0);
+    worker.signal('SIGKILL');
+    await worker.exited;
+    worker = await WorkerProcess.start(env);
+    const last = await finalEvent(id);
+    expect(last).toMatchObject({ status: 'succeeded', attempt: 2 });
+    const events = receiver.of(id);
+    expect(events.filter((e) => e.status === 'succeeded')).toHaveLength(1);
+    const keys = events.map((e) => `${String(e.attempt)}/${String(e.sequence)}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const listed = await minio
+      .listObjectsV2(bucket, `tenants/${tenant}/jobs/${id}/`, true)
+      .toArray();
+    expect(listed.map((o: { name?: string }) => o.name)).toEqual([
+      `tenants/${tenant}/jobs/${id}/ndvi.tif`,
+    ]);
   });
 });

@@ -20,6 +20,9 @@ const Environment = z.object({
   MAX_INPUT_PIXELS: positive.default(400_000_000),
   MAX_INPUT_BYTES: positive.default(8 * 1024 * 1024 * 1024),
   SHUTDOWN_GRACE_SECONDS: positive.default(30),
+  /** A running job's lock; a worker that dies holding it hands the job on once it expires. */
+  JOB_LOCK_SECONDS: positive.default(30),
+  STALLED_CHECK_SECONDS: positive.default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -38,6 +38,8 @@ export class JobRuntime {
     this.worker = new Worker(JOB_QUEUE_NAME, (job) => this.process(job), {
       connection: this.deps.connection,
       concurrency: this.deps.config.WORKER_CONCURRENCY,
+      lockDuration: this.deps.config.JOB_LOCK_SECONDS * 1000,
+      stalledInterval: this.deps.config.STALLED_CHECK_SECONDS * 1000,
     });
     this.worker.on('error', (error) => {
       this.deps.logger.error({ err: error }, 'worker error');
@@ -71,7 +73,9 @@ export class JobRuntime {
     }
     const data = parsed.data;
     const log = logger.child({ job: data.job_id, tenant: data.tenant_id, type: data.type });
-    const attempt = job.attemptsMade + 1;
+    // Numbered by starts, not failures: a run lost with a dead worker still counts, so the
+    // events of the run that takes over never share (attempt, sequence) with the lost one's.
+    const attempt = Math.max(1, job.attemptsStarted);
     let sequence = 0;
     const emit = (
       status: JobStatus,
@@ -116,7 +120,7 @@ export class JobRuntime {
       return output.results;
     } catch (error) {
       const failure = toJobFailure(error, isCanceled(controller.signal));
-      const final = failure.permanent || attempt >= (job.opts.attempts ?? 1);
+      const final = failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = failure.code === 'canceled' ? 'canceled' : 'failed';
       if (final) {
         this.finish(data.type, outcome, started);

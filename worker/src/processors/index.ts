@@ -1,6 +1,7 @@
 import type { JobType } from '@harita/contracts';
 import { JobFailure } from '../job-failure.js';
 import { bandMath } from './band-math.js';
+import { buffer } from './buffer.js';
 import { ndvi } from './ndvi.js';
 import type { Processor, ProcessorOutput } from './processor.js';
 import { zonalStats } from './zonal-stats.js';
@@ -8,6 +9,7 @@ import { zonalStats } from './zonal-stats.js';
 const PROCESSORS: { [T in JobType]?: Processor<T> } = {
   ndvi,
   band_math: bandMath,
+  buffer,
   zonal_stats: zonalStats,
 };
 
