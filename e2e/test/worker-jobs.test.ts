@@ -15,6 +15,7 @@ import {
 } from '../src/services/object-store.js';
 import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
+import { enqueueJob, TenantQueueFullError } from '@harita/worker/enqueue';
 import { runWorkerOnce, WorkerProcess } from '../src/worker-process.js';
 
 // The worker as a process, taking jobs from real Redis, reading and writing the real object store,
@@ -117,6 +118,7 @@ gdal.GetDriverByName("COG").CreateCopy(sys.argv[2], big, options=["COMPRESS=DEFL
     HEALTH_PORT: '19400',
     WORKER_CONCURRENCY: '2',
     JOB_LOCK_SECONDS: '2',
+    TENANT_MAX_RUNNING: '2',
     STALLED_CHECK_SECONDS: '1',
   };
   worker = await WorkerProcess.start(env);
@@ -277,6 +279,38 @@ describe('the job worker', () => {
       type: 'FeatureCollection',
       features: [{ properties: { name: 'well' }, geometry: { type: 'Polygon' } }],
     });
+  });
+
+  it("shares the worker fairly: tenant B's one job runs before tenant A's thousand, and A's cap holds", async () => {
+    const tenantA = randomUUID();
+    const tenantB = randomUUID();
+    const job = (tenantId: string): QueuedJob => ({
+      type: 'buffer',
+      params: {
+        geojson: { type: 'Point', coordinates: [10, 50] },
+        distance_m: 100,
+        segments_per_quarter: 2,
+      },
+      job_id: randomUUID(),
+      tenant_id: tenantId,
+    });
+    // Paused while it fills, so the whole flood is queued before any of it runs.
+    await queue.pause();
+    const flood = Array.from({ length: 1000 }, () => job(tenantA));
+    for (const queued of flood)
+      await enqueueJob(queue, connection, queued, { maxQueued: 1000, attempts: 1 });
+    await expect(enqueueJob(queue, connection, job(tenantA), { maxQueued: 1000 })).rejects.toThrow(
+      TenantQueueFullError,
+    );
+    const single = job(tenantB);
+    await enqueueJob(queue, connection, single, { maxQueued: 1000 });
+    await queue.resume();
+    const doneOfA = (): number =>
+      flood.filter((a) => receiver.of(a.job_id).some((e) => e.status === 'succeeded')).length;
+    await receiver.until(() => receiver.of(single.job_id).some((e) => e.status === 'succeeded'));
+    // Two slots: B's job runs with or right after A's first, not behind A's thousand.
+    expect(doneOfA()).toBeLessThanOrEqual(3);
+    await queue.drain();
   });
 
   it('answers /healthz, /readyz and /metrics with the harita_ metrics', async () => {

@@ -22,6 +22,8 @@ const Environment = z.object({
   SHUTDOWN_GRACE_SECONDS: positive.default(30),
   /** A running job's lock; a worker that dies holding it hands the job on once it expires. */
   JOB_LOCK_SECONDS: positive.default(30),
+  /** Jobs one tenant may run at once, across every worker. */
+  TENANT_MAX_RUNNING: positive.default(4),
   STALLED_CHECK_SECONDS: positive.default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });

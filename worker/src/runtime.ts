@@ -6,7 +6,7 @@ import {
   type JobResult,
   type JobStatus,
 } from '@harita/contracts';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Cancellations } from './cancellations.js';
@@ -17,6 +17,7 @@ import { JobFailure, toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
 import { processorFor } from './processors/index.js';
 import { throttledProgress } from './progress.js';
+import { acquireSlot, releaseSlot } from './tenant-fairness.js';
 
 export interface RuntimeDependencies {
   config: Config;
@@ -35,7 +36,7 @@ export class JobRuntime {
   constructor(private readonly deps: RuntimeDependencies) {}
 
   start(): void {
-    this.worker = new Worker(JOB_QUEUE_NAME, (job) => this.process(job), {
+    this.worker = new Worker(JOB_QUEUE_NAME, (job, token) => this.process(job, token), {
       connection: this.deps.connection,
       concurrency: this.deps.config.WORKER_CONCURRENCY,
       lockDuration: this.deps.config.JOB_LOCK_SECONDS * 1000,
@@ -62,7 +63,31 @@ export class JobRuntime {
     }
   }
 
-  private async process(job: Job): Promise<JobResult[]> {
+  /** Runs the job within its tenant's running limit; past it, the job waits a moment in the queue. */
+  private async process(job: Job, token: string | undefined): Promise<JobResult[]> {
+    const data = job.data as Partial<QueuedJob> | undefined;
+    const tenant = data?.tenant_id;
+    const id = data?.job_id;
+    if (typeof tenant !== 'string' || typeof id !== 'string') return this.run(job);
+    const { config, connection } = this.deps;
+    const lease = config.JOB_LOCK_SECONDS * 2000;
+    if (!(await acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease))) {
+      await job.moveToDelayed(Date.now() + 250 + Math.random() * 250, token);
+      throw new DelayedError();
+    }
+    const renew = setInterval(
+      () => void acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease),
+      lease / 3,
+    );
+    try {
+      return await this.run(job);
+    } finally {
+      clearInterval(renew);
+      await releaseSlot(connection, tenant, id);
+    }
+  }
+
+  private async run(job: Job): Promise<JobResult[]> {
     const { logger, metrics, cancellations } = this.deps;
     const parsed = QueuedJob.safeParse(job.data);
     if (!parsed.success) {
