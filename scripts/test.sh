@@ -35,5 +35,7 @@ npx vitest run --root raster --reporter=default --reporter=json --outputFile.jso
 
 ensure_engine
 select_image_set
+say "worker image"
+bash scripts/build-worker-image.sh
 say "e2e suites"
 npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'worker', 'dist', 'main.js');
+const MAIN = fileURLToPath(import.meta.resolve('@harita/worker'));
 
 /** The worker as its own process, as it runs in production, with its JSON log kept. */
 export class WorkerProcess {
@@ -13,7 +13,12 @@ export class WorkerProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
-    await worker.logged('worker started', 30_000);
+    try {
+      await worker.logged('worker started', 30_000);
+    } catch (error) {
+      worker.signal('SIGKILL');
+      throw error;
+    }
     return worker;
   }
 
