@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Client } from 'minio';
-import { datasetKey, JOB_QUEUE_NAME, type JobEvent, type QueuedJob } from '@harita/contracts';
+import {
+  datasetKey,
+  JOB_CANCEL_CHANNEL,
+  JOB_QUEUE_NAME,
+  type JobEvent,
+  type QueuedJob,
+} from '@harita/contracts';
 import {
   ObjectStoreContainer,
   type StartedObjectStoreContainer,
@@ -311,6 +317,49 @@ describe('the job worker', () => {
     // Two slots: B's job runs with or right after A's first, not behind A's thousand.
     expect(doneOfA()).toBeLessThanOrEqual(3);
     await queue.drain();
+  });
+
+  it('cancels a running job: it stops and ends canceled, with no result left', async () => {
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'big.tif' }, red_band: 1, nir_band: 2 },
+    });
+    await receiver.until(() => receiver.of(id).length > 0);
+    await connection.publish(JOB_CANCEL_CHANNEL, id);
+    const last = await finalEvent(id);
+    expect(last).toMatchObject({ status: 'canceled', error: { code: 'canceled' } });
+    const listed = await minio
+      .listObjectsV2(bucket, `tenants/${tenant}/jobs/${id}/`, true)
+      .toArray();
+    expect(listed).toEqual([]);
+  });
+
+  it('delivers every event in order though the endpoint fails at first', async () => {
+    receiver.failNext = 3;
+    const id = await enqueue({
+      type: 'buffer',
+      params: {
+        geojson: { type: 'Point', coordinates: [1, 2] },
+        distance_m: 10,
+        segments_per_quarter: 2,
+      },
+    } as never);
+    const last = await finalEvent(id);
+    expect(last.status).toBe('succeeded');
+    expect(receiver.of(id).map((e) => e.sequence)).toEqual(receiver.of(id).map((_, i) => i));
+  });
+
+  it('rides out the object store pausing mid-job and keeps its lock through a job longer than the lock', async () => {
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'big.tif' }, red_band: 1, nir_band: 2 },
+    });
+    await receiver.until(() => receiver.of(id).length > 0);
+    await run('docker', ['pause', store.getId()]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await run('docker', ['unpause', store.getId()]);
+    // The job runs longer than its 2 s lock: only a lock kept renewing lets its first run finish.
+    expect(await finalEvent(id)).toMatchObject({ status: 'succeeded', attempt: 1 });
   });
 
   it('answers /healthz, /readyz and /metrics with the harita_ metrics', async () => {
