@@ -103,13 +103,18 @@ big.SetGeoTransform([500000, 10, 0, 5000000, 0, -10]); big.SetProjection(srs.Exp
 for b in (1, 2):
     big.GetRasterBand(b).Fill(1000 * b)
 gdal.GetDriverByName("COG").CreateCopy(sys.argv[2], big, options=["COMPRESS=DEFLATE"])
+huge = gdal.GetDriverByName("GTiff").Create(sys.argv[3], 30000, 30000, 2, gdal.GDT_UInt16, ["TILED=YES", "SPARSE_OK=TRUE", "COMPRESS=DEFLATE"])
+huge.SetGeoTransform([500000, 1, 0, 5000000, 0, -1]); huge = None
 `,
     join(dir, 'scene.tif'),
     join(dir, 'big.tif'),
+    join(dir, 'huge.tif'),
   ]);
   await upload('scene.tif', await readFile(join(dir, 'scene.tif')));
   // Big enough that a job is still running when the tests stop or kill its worker.
   await upload('big.tif', await readFile(join(dir, 'big.tif')));
+  // 30000 x 30000 declared in a file of a few kilobytes: past the default pixel limit.
+  await upload('huge.tif', await readFile(join(dir, 'huge.tif')));
   await upload('broken.tif', Buffer.from('II*\0 this is not really a TIFF at all'));
   env = {
     REDIS_HOST: redis.host,
@@ -258,6 +263,42 @@ describe('the job worker', () => {
     expect((await finalEvent(absent)).error).toMatchObject({ code: 'not_found' });
     expect((await finalEvent(badExpression)).error).toMatchObject({ code: 'invalid_params' });
     expect(await finalEvent(fine)).toMatchObject({ status: 'succeeded' });
+    const huge = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'huge.tif' }, red_band: 1, nir_band: 2 },
+    });
+    expect((await finalEvent(huge)).error).toMatchObject({
+      code: 'too_large',
+      message: expect.stringContaining('30000 x 30000') as unknown,
+    });
+    const openRing = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [15, 45],
+                [15.1, 45],
+                [15.1, 45.1],
+                [15, 45.2],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    const badZones = await enqueue({
+      type: 'zonal_stats',
+      params: { input: { dataset_id: dataset, file: 'scene.tif' }, band: 1, zones: openRing },
+    } as never);
+    expect((await finalEvent(badZones)).error).toMatchObject({
+      code: 'invalid_geojson',
+      message: expect.stringContaining('closed') as unknown,
+    });
     const failed = await queue.getJob(malformed);
     expect(failed?.attemptsMade).toBe(1);
   });
@@ -334,6 +375,31 @@ describe('the job worker', () => {
     expect(listed).toEqual([]);
   });
 
+  it("orders by the request's priority among jobs at the same place in their tenants' queues", async () => {
+    await queue.pause();
+    const job = (): QueuedJob => ({
+      type: 'buffer',
+      params: {
+        geojson: { type: 'Point', coordinates: [3, 4] },
+        distance_m: 10,
+        segments_per_quarter: 2,
+      },
+      job_id: randomUUID(),
+      tenant_id: randomUUID(),
+    });
+    const [low, normal, high] = [job(), job(), job()];
+    await enqueueJob(queue, connection, low, { maxQueued: 10, priority: 'low' });
+    await enqueueJob(queue, connection, normal, { maxQueued: 10 });
+    await enqueueJob(queue, connection, high, { maxQueued: 10, priority: 'high' });
+    const priorities = await Promise.all(
+      [high, normal, low].map(async (j) => (await queue.getJob(j.job_id))?.opts.priority),
+    );
+    expect(priorities).toEqual([1, 2, 3]);
+    await queue.resume();
+    for (const j of [low, normal, high])
+      expect(await finalEvent(j.job_id)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('delivers every event in order though the endpoint fails at first', async () => {
     receiver.failNext = 3;
     const id = await enqueue({
@@ -385,6 +451,25 @@ describe('the job worker', () => {
     expect(await worker.exited).toBe(0);
     expect(receiver.of(id).at(-1)).toMatchObject({ status: 'succeeded' });
     worker = await WorkerProcess.start(env);
+  });
+
+  it('hands a job back when it outlasts the shutdown grace period, for another worker to finish', async () => {
+    await worker.stop();
+    const brief = await WorkerProcess.start({ ...env, SHUTDOWN_GRACE_SECONDS: '1' });
+    const id = await enqueue({
+      type: 'ndvi',
+      params: { input: { dataset_id: dataset, file: 'big.tif' }, red_band: 1, nir_band: 2 },
+    });
+    await receiver.until(() => receiver.of(id).length > 0);
+    brief.signal('SIGTERM');
+    expect(await brief.exited).toBe(0);
+    expect(brief.records.some((r) => r.msg === 'handed back at shutdown')).toBe(true);
+    expect(['waiting', 'prioritized']).toContain(await (await queue.getJob(id))?.getState());
+    expect(receiver.of(id).some((e) => e.status === 'failed' || e.status === 'succeeded')).toBe(
+      false,
+    );
+    worker = await WorkerProcess.start(env);
+    expect(await finalEvent(id)).toMatchObject({ status: 'succeeded' });
   });
 
   it('hands a job held by a killed worker to another, which completes it once', async () => {

@@ -8,9 +8,13 @@ export { TenantQueueFullError } from './tenant-fairness.js';
 export interface EnqueueOptions {
   /** The tenant's cap on queued jobs. */
   maxQueued: number;
-  /** BullMQ attempts for transient failures (default 3, backing off from 5 s). */
+  /** BullMQ attempts for transient failures (default 3, backing off from 5 s with jitter). */
   attempts?: number;
+  /** The request's priority: it orders jobs of the same place in their tenants' queues. */
+  priority?: 'high' | 'normal' | 'low';
 }
+
+const PRIORITY_BANDS = { high: 0, normal: 1, low: 2 } as const;
 
 /**
  * Enqueues a job the fair way: checked against the contract, admitted under its tenant's cap, at
@@ -24,13 +28,18 @@ export async function enqueueJob(
   options: EnqueueOptions,
 ): Promise<void> {
   const data = QueuedJob.parse(job);
-  const priority = await admit(redis, data.tenant_id, data.job_id, options.maxQueued);
+  const position = await admit(redis, data.tenant_id, data.job_id, options.maxQueued);
+  // Fairness first (the place in the tenant's queue), then the request's own priority.
+  const priority = Math.min(
+    2_097_151,
+    (position - 1) * 3 + PRIORITY_BANDS[options.priority ?? 'normal'] + 1,
+  );
   try {
     await queue.add(data.type, data, {
       jobId: data.job_id,
       priority,
       attempts: options.attempts ?? 3,
-      backoff: { type: 'exponential', delay: 5000 },
+      backoff: { type: 'exponential', delay: 5000, jitter: 0.5 },
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: { age: 30 * 24 * 3600 },
     });

@@ -1,13 +1,16 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   JOB_QUEUE_NAME,
+  JobType,
   QueuedJob,
+  Uuid,
   type JobEvent,
   type JobResult,
   type JobStatus,
 } from '@harita/contracts';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Cancellations } from './cancellations.js';
 import type { Config } from './config.js';
@@ -53,7 +56,7 @@ export class JobRuntime {
     if (!worker) return;
     const closing = worker.close();
     const timer = setTimeout(() => {
-      this.deps.cancellations.abortAll(new Error('shutting down'));
+      this.deps.cancellations.abortAll(new Error(SHUTDOWN));
     }, graceMs);
     try {
       await closing;
@@ -68,7 +71,7 @@ export class JobRuntime {
     const data = job.data as Partial<QueuedJob> | undefined;
     const tenant = data?.tenant_id;
     const id = data?.job_id;
-    if (typeof tenant !== 'string' || typeof id !== 'string') return this.run(job);
+    if (typeof tenant !== 'string' || typeof id !== 'string') return this.run(job, token);
     const { config, connection } = this.deps;
     const lease = config.JOB_LOCK_SECONDS * 2000;
     if (!(await acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease))) {
@@ -80,21 +83,39 @@ export class JobRuntime {
       lease / 3,
     );
     try {
-      return await this.run(job);
+      return await this.run(job, token);
     } finally {
       clearInterval(renew);
       await releaseSlot(connection, tenant, id);
     }
   }
 
-  private async run(job: Job): Promise<JobResult[]> {
+  private async run(job: Job, token: string | undefined): Promise<JobResult[]> {
     const { logger, metrics, cancellations } = this.deps;
     const parsed = QueuedJob.safeParse(job.data);
     if (!parsed.success) {
-      logger.error({ bullmqJob: job.id }, 'job data does not match the contract');
-      throw new UnrecoverableError(
-        `invalid job data: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-      );
+      const issue = parsed.error.issues[0];
+      const message = `invalid job: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a job'}`;
+      logger.error({ bullmqJob: job.id, message }, 'job data does not match the contract');
+      // Whoever it names still hears why, when the job says whose it is.
+      const owner = JobOwner.safeParse(job.data);
+      if (owner.success) {
+        const geojson = issue?.path.some((part) => part === 'geojson' || part === 'zones') ?? false;
+        await this.deps.events.post({
+          ...owner.data,
+          attempt: Math.max(1, job.attemptsStarted),
+          sequence: 0,
+          status: 'failed',
+          progress: 0,
+          error: { code: geojson ? 'invalid_geojson' : 'invalid_params', message },
+          at: new Date().toISOString(),
+        });
+        metrics.jobs.inc({
+          type: JobType.safeParse(job.name).data ?? 'unknown',
+          outcome: 'failed',
+        });
+      }
+      throw new UnrecoverableError(message);
     }
     const data = parsed.data;
     const log = logger.child({ job: data.job_id, tenant: data.tenant_id, type: data.type });
@@ -144,6 +165,12 @@ export class JobRuntime {
       log.info({ results: output.results.map((r) => r.key) }, 'job succeeded');
       return output.results;
     } catch (error) {
+      if (isShutdown(controller.signal)) {
+        // Past the shutdown grace period: the job goes back to the queue for another worker.
+        log.warn('handed back at shutdown');
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       const failure = toJobFailure(error, isCanceled(controller.signal));
       const final = failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = failure.code === 'canceled' ? 'canceled' : 'failed';
@@ -163,6 +190,15 @@ export class JobRuntime {
     this.deps.metrics.jobs.inc({ type, outcome });
     this.deps.metrics.duration.observe({ type, outcome }, (performance.now() - started) / 1000);
   }
+}
+
+/** The ids a job's data names, read even when the rest of it is invalid. */
+const JobOwner = z.object({ job_id: Uuid, tenant_id: Uuid });
+
+const SHUTDOWN = 'shutting down';
+
+function isShutdown(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof Error && signal.reason.message === SHUTDOWN;
 }
 
 function isCanceled(signal: AbortSignal): boolean {

@@ -30,15 +30,13 @@ return 1`;
 const queuedKey = (tenant: string): string => `harita-jobs:tenant:${tenant}:queued`;
 const runningKey = (tenant: string): string => `harita-jobs:tenant:${tenant}:running`;
 
-/** BullMQ's largest priority. */
-const MAX_PRIORITY = 2_097_151;
-
 export class TenantQueueFullError extends Error {
   override name = 'TenantQueueFullError';
 }
 
 /**
- * Admits a job to its tenant's queue: its BullMQ priority, or TenantQueueFullError past the cap.
+ * Admits a job to its tenant's queue: its place there (1 for the first), or TenantQueueFullError
+ * past the cap.
  * Admitting the same job twice is harmless.
  */
 export async function admit(
@@ -56,7 +54,7 @@ export async function admit(
   )) as number;
   if (position < 0)
     throw new TenantQueueFullError(`tenant ${tenant} already has ${String(maxQueued)} jobs queued`);
-  return Math.min(position, MAX_PRIORITY);
+  return position;
 }
 
 /** Withdraws a job that was admitted but never started (canceled, or its enqueue failed). */

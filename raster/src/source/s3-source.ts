@@ -96,7 +96,10 @@ export class S3Source implements ByteSource {
       } catch (error) {
         if (outer?.aborted || attempt >= retries || !isTransient(error))
           throw describe(error, this.name);
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        // Exponential back-off with jitter, so readers that failed together do not retry together.
+        await new Promise((resolve) =>
+          setTimeout(resolve, 100 * 2 ** attempt * (0.5 + Math.random() / 2)),
+        );
       }
     }
   }
