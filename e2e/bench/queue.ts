@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { ObjectStoreContainer } from '../src/services/object-store.js';
 import { RedisContainer } from '../src/services/redis.js';
-import { WorkerProcess } from '../src/worker-process.js';
+import { WorkerProcess, workerEnvironment } from '../src/worker-process.js';
 import { benchImage } from './images.js';
 
 /**
@@ -41,20 +41,13 @@ let kit: WorkerProcess | undefined;
 let bare: ChildProcess | undefined;
 try {
   await store.client().makeBucket('harita');
-  kit = await WorkerProcess.start({
-    REDIS_HOST: redis.host,
-    REDIS_PORT: String(redis.port),
-    REDIS_PASSWORD: redis.password,
-    SUPABASE_URL: receiver.url,
-    SUPABASE_SERVICE_ROLE_KEY: KEY,
-    S3_ENDPOINT: store.endpoint.href,
-    S3_BUCKET: 'harita',
-    S3_ACCESS_KEY_ID: store.accessKey,
-    S3_SECRET_ACCESS_KEY: store.secretKey,
-    HEALTH_PORT: '19401',
-    WORKER_CONCURRENCY: '5',
-    TENANT_MAX_RUNNING: '5',
-  });
+  kit = await WorkerProcess.start(
+    workerEnvironment({ redis, store, receiver }, KEY, 'harita', {
+      HEALTH_PORT: '19401',
+      WORKER_CONCURRENCY: '5',
+      TENANT_MAX_RUNNING: '5',
+    }),
+  );
   bare = spawn(
     process.execPath,
     [

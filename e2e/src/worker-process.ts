@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { JobEventsReceiver } from './job-events-receiver.js';
+import type { StartedObjectStoreContainer } from './services/object-store.js';
+import type { StartedRedisContainer } from './services/redis.js';
 
 const MAIN = fileURLToPath(import.meta.resolve('@harita/worker'));
 
@@ -73,4 +76,30 @@ export async function runWorkerOnce(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stderr };
+}
+
+/** The worker's environment for services started by a suite; `extra` sets or overrides the rest. */
+export function workerEnvironment(
+  services: {
+    redis: StartedRedisContainer;
+    store: StartedObjectStoreContainer;
+    receiver: JobEventsReceiver;
+  },
+  serviceRoleKey: string,
+  bucket: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const { redis, store, receiver } = services;
+  return {
+    REDIS_HOST: redis.host,
+    REDIS_PORT: String(redis.port),
+    REDIS_PASSWORD: redis.password,
+    SUPABASE_URL: receiver.url,
+    SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+    S3_ENDPOINT: store.endpoint.href,
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: store.accessKey,
+    S3_SECRET_ACCESS_KEY: store.secretKey,
+    ...extra,
+  };
 }

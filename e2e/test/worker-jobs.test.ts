@@ -22,7 +22,7 @@ import {
 import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { enqueueJob, TenantQueueFullError } from '@harita/worker/enqueue';
-import { runWorkerOnce, WorkerProcess } from '../src/worker-process.js';
+import { runWorkerOnce, WorkerProcess, workerEnvironment } from '../src/worker-process.js';
 
 // The worker as a process, taking jobs from real Redis, reading and writing the real object store,
 // posting its job events where the functions will receive them.
@@ -116,22 +116,13 @@ huge.SetGeoTransform([500000, 1, 0, 5000000, 0, -1]); huge = None
   // 30000 x 30000 declared in a file of a few kilobytes: past the default pixel limit.
   await upload('huge.tif', await readFile(join(dir, 'huge.tif')));
   await upload('broken.tif', Buffer.from('II*\0 this is not really a TIFF at all'));
-  env = {
-    REDIS_HOST: redis.host,
-    REDIS_PORT: String(redis.port),
-    REDIS_PASSWORD: redis.password,
-    SUPABASE_URL: receiver.url,
-    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
-    S3_ENDPOINT: store.endpoint.href,
-    S3_BUCKET: bucket,
-    S3_ACCESS_KEY_ID: store.accessKey,
-    S3_SECRET_ACCESS_KEY: store.secretKey,
+  env = workerEnvironment({ redis, store, receiver }, SERVICE_ROLE_KEY, bucket, {
     HEALTH_PORT: '19400',
     WORKER_CONCURRENCY: '2',
     JOB_LOCK_SECONDS: '2',
     TENANT_MAX_RUNNING: '2',
     STALLED_CHECK_SECONDS: '1',
-  };
+  });
   worker = await WorkerProcess.start(env);
   connection = redis.connect({ maxRetriesPerRequest: null });
   queue = new Queue(JOB_QUEUE_NAME, { connection });

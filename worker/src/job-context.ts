@@ -1,6 +1,7 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { assertTenantKey, datasetKey, resultKey } from '@harita/contracts';
-import { rasterInfo, type RasterInfo } from '@harita/raster';
+import { createHash } from 'node:crypto';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { assertTenantKey, datasetKey, resultKey, type JobResult } from '@harita/contracts';
+import { COG_CONTENT_TYPE, rasterInfo, type OutputSummary, type RasterInfo } from '@harita/raster';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { JobFailure } from './job-failure.js';
@@ -53,5 +54,35 @@ export class JobContext {
       );
     }
     return info;
+  }
+
+  /** Writes an artifact held in memory (JSON, GeoJSON) under the job's prefix. */
+  async putArtifact(artifact: string, body: Buffer, mediaType: string): Promise<JobResult> {
+    const key = this.resultKey(artifact);
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.config.S3_BUCKET,
+        Key: key,
+        Body: body,
+        ContentType: mediaType,
+      }),
+      { abortSignal: this.signal },
+    );
+    return {
+      key,
+      media_type: mediaType,
+      bytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
+  }
+
+  /** The result entry of a COG the raster engine wrote to resultUrl(artifact). */
+  cogResult(artifact: string, output: OutputSummary): JobResult {
+    return {
+      key: this.resultKey(artifact),
+      media_type: COG_CONTENT_TYPE,
+      bytes: output.bytes,
+      sha256: output.sha256,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { bandMathToCog, COG_CONTENT_TYPE, type DataType } from '@harita/raster';
+import { bandMathToCog, type DataType } from '@harita/raster';
 import type { Processor } from './processor.js';
 
 const OUTPUT_TYPES: Record<string, DataType> = {
@@ -14,7 +14,6 @@ const OUTPUT_TYPES: Record<string, DataType> = {
 export const bandMath: Processor<'band_math'> = async (params, context) => {
   const input = context.inputUrl(params.input);
   const info = await context.checkedRaster(input);
-  const key = context.resultKey('band_math.tif');
   const output = await bandMathToCog(input, context.resultUrl('band_math.tif'), {
     expression: params.expression,
     bands: params.bands,
@@ -24,7 +23,7 @@ export const bandMath: Processor<'band_math'> = async (params, context) => {
     onProgress: context.progress,
   });
   return {
-    results: [{ key, media_type: COG_CONTENT_TYPE, bytes: output.bytes, sha256: output.sha256 }],
+    results: [context.cogResult('band_math.tif', output)],
     pixels: info.width * info.height,
   };
 };

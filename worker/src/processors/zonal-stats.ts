@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { zonalStatistics } from '@harita/raster';
 import type { Processor } from './processor.js';
 
@@ -14,25 +12,8 @@ export const zonalStats: Processor<'zonal_stats'> = async (params, context) => {
     onProgress: context.progress,
   });
   const body = Buffer.from(JSON.stringify({ band: params.band, zones }));
-  const key = context.resultKey('zonal_stats.json');
-  await context.s3.send(
-    new PutObjectCommand({
-      Bucket: context.config.S3_BUCKET,
-      Key: key,
-      Body: body,
-      ContentType: 'application/json',
-    }),
-    { abortSignal: context.signal },
-  );
   return {
-    results: [
-      {
-        key,
-        media_type: 'application/json',
-        bytes: body.length,
-        sha256: createHash('sha256').update(body).digest('hex'),
-      },
-    ],
+    results: [await context.putArtifact('zonal_stats.json', body, 'application/json')],
     pixels: info.width * info.height,
   };
 };
