@@ -8,6 +8,7 @@ import { enqueueJob } from '@harita/worker/enqueue';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
+import { smallBufferJob } from '../src/jobs.js';
 import { ObjectStoreContainer } from '../src/services/object-store.js';
 import { RedisContainer } from '../src/services/redis.js';
 import { WorkerProcess, workerEnvironment } from '../src/worker-process.js';
@@ -63,16 +64,7 @@ try {
   await once(bare.stdout, 'data');
 
   const tenant = randomUUID();
-  const bufferJob = (): QueuedJob => ({
-    type: 'buffer',
-    params: {
-      geojson: { type: 'Point', coordinates: [10, 50] },
-      distance_m: 100,
-      segments_per_quarter: 2,
-    },
-    job_id: randomUUID(),
-    tenant_id: tenant,
-  });
+  const bufferJob = (): QueuedJob => smallBufferJob(tenant);
 
   type Side = 'kit' | 'bare';
   const add = async (side: Side): Promise<{ id: string; sentAt: number }> => {

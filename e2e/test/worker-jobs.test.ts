@@ -21,6 +21,7 @@ import {
 } from '../src/services/object-store.js';
 import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
+import { smallBufferJob } from '../src/jobs.js';
 import { enqueueJob, TenantQueueFullError } from '@harita/worker/enqueue';
 import { runWorkerOnce, WorkerProcess, workerEnvironment } from '../src/worker-process.js';
 
@@ -322,16 +323,7 @@ describe('the job worker', () => {
   it("shares the worker fairly: tenant B's one job runs before tenant A's thousand, and A's cap holds", async () => {
     const tenantA = randomUUID();
     const tenantB = randomUUID();
-    const job = (tenantId: string): QueuedJob => ({
-      type: 'buffer',
-      params: {
-        geojson: { type: 'Point', coordinates: [10, 50] },
-        distance_m: 100,
-        segments_per_quarter: 2,
-      },
-      job_id: randomUUID(),
-      tenant_id: tenantId,
-    });
+    const job = (tenantId: string): QueuedJob => smallBufferJob(tenantId);
     // Paused while it fills, so the whole flood is queued before any of it runs.
     await queue.pause();
     const flood = Array.from({ length: 1000 }, () => job(tenantA));
@@ -368,16 +360,7 @@ describe('the job worker', () => {
 
   it("orders by the request's priority among jobs at the same place in their tenants' queues", async () => {
     await queue.pause();
-    const job = (): QueuedJob => ({
-      type: 'buffer',
-      params: {
-        geojson: { type: 'Point', coordinates: [3, 4] },
-        distance_m: 10,
-        segments_per_quarter: 2,
-      },
-      job_id: randomUUID(),
-      tenant_id: randomUUID(),
-    });
+    const job = (): QueuedJob => smallBufferJob(randomUUID(), [3, 4]);
     const [low, normal, high] = [job(), job(), job()];
     await enqueueJob(queue, connection, low, { maxQueued: 10, priority: 'low' });
     await enqueueJob(queue, connection, normal, { maxQueued: 10 });

@@ -1,4 +1,4 @@
-import { ExpressionError, type BinaryOp, type Node } from './ast.js';
+import { BINARY_OPS, ExpressionError, type BinaryOp, type Node } from './ast.js';
 import { CONSTANTS, FUNCTIONS } from './functions.js';
 
 const MAX_LENGTH = 2000;
@@ -10,27 +10,8 @@ interface Token {
   at: number;
 }
 
-const OPERATORS = [
-  '||',
-  '&&',
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '**',
-  '<',
-  '>',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '^',
-  '!',
-  '(',
-  ')',
-  ',',
-];
+/** Every operator token, longest first so that `<=` is not read as `<` then `=`. */
+const OPERATORS = [...BINARY_OPS, '**', '!', '(', ')', ','].sort((a, b) => b.length - a.length);
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
