@@ -21,11 +21,12 @@ port.on('message', (message: { id: number; task: CodecTask }) => {
   });
   work.then(
     ([result, position, length]) => {
-      // Only a buffer the result owns whole can be transferred; zlib may hand back a slice.
+      // Only a buffer the result owns whole can be transferred; zlib may hand back a slice. The
+      // shared empty reply is never transferred: a transfer would detach it for the next one.
       const owned = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
       const data = owned ? result : result.slice();
       const reply: CodecReply = { id, ok: true, data, position, length };
-      port.postMessage(reply, [data.buffer as ArrayBuffer]);
+      port.postMessage(reply, data === EMPTY ? [] : [data.buffer as ArrayBuffer]);
     },
     (error: unknown) => {
       const reply: CodecReply = {

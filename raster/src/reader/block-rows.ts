@@ -3,7 +3,13 @@ import type { BlockPlacement } from '../codec/tasks.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { SharedScratch } from '../codec/shared-scratch.js';
 import type { TypedArray } from '../tiff/data-type.js';
-import { sampleBytes, type ImageLayout } from './image-layout.js';
+import {
+  blockIndex,
+  blockRowHeight,
+  blockRowsUnder,
+  sampleBytes,
+  type ImageLayout,
+} from './image-layout.js';
 
 /** Decoded blocks of one block row (of a mask), by plane then column; null for a sparse (absent) block. */
 export type DecodedBlockRow = (Uint8Array | null)[][];
@@ -71,18 +77,14 @@ export async function decodeBlockRow(
   planes: readonly number[],
   signal?: AbortSignal,
 ): Promise<DecodedBlockRow> {
-  const rows = layout.tiled
-    ? layout.blockHeight
-    : Math.min(layout.blockHeight, layout.height - blockRow * layout.blockHeight);
+  const rows = blockRowHeight(layout, blockRow);
   const samples = layout.planarConfiguration === 1 ? layout.samplesPerPixel : 1;
   const bitPacked = layout.bitsPerSample === 1;
   const width = bitPacked ? Math.ceil(layout.blockWidth / 8) : layout.blockWidth;
   const bytes = sampleBytes(layout);
   const indices = planes.flatMap((plane) =>
-    Array.from(
-      { length: layout.blocksAcross },
-      (_, col) =>
-        plane * layout.blocksAcross * layout.blocksDown + blockRow * layout.blocksAcross + col,
+    Array.from({ length: layout.blocksAcross }, (_, col) =>
+      blockIndex(layout, plane, blockRow, col),
     ),
   );
   const spans = indices.map((index) => ({
@@ -135,15 +137,8 @@ export async function decodeWindowInto(
   const bytes = sampleBytes(layout);
   const destLength = layout.width * rows;
   const jobs: { index: number; blockRows: number; placement: BlockPlacement }[] = [];
-  const firstBlockRow = Math.floor(row / layout.blockHeight);
-  const lastBlockRow = Math.floor((row + rows - 1) / layout.blockHeight);
-  for (let blockRow = firstBlockRow; blockRow <= lastBlockRow; blockRow++) {
-    const top = blockRow * layout.blockHeight;
-    const from = Math.max(row, top);
-    const to = Math.min(row + rows, top + layout.blockHeight, layout.height);
-    const blockRows = layout.tiled
-      ? layout.blockHeight
-      : Math.min(layout.blockHeight, layout.height - top);
+  for (const { blockRow, firstRow, count, destRow } of blockRowsUnder(layout, row, rows)) {
+    const blockRows = blockRowHeight(layout, blockRow);
     // Band-interleaved files keep each band in its own plane of blocks; pixel-interleaved in one.
     const planes =
       layout.planarConfiguration === 2
@@ -153,13 +148,12 @@ export async function decodeWindowInto(
       for (let col = 0; col < layout.blocksAcross; col++) {
         const x0 = col * layout.blockWidth;
         jobs.push({
-          index:
-            plane * layout.blocksAcross * layout.blocksDown + blockRow * layout.blocksAcross + col,
+          index: blockIndex(layout, plane, blockRow, col),
           blockRows,
           placement: {
-            firstRow: from - top,
-            count: to - from,
-            destRow: from - row,
+            firstRow,
+            count,
+            destRow,
             x0,
             span: Math.min(layout.blockWidth, layout.width - x0),
             destWidth: layout.width,

@@ -43,10 +43,11 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
-async function numbers(
+/** A tag's values as numbers (one value becomes a list of one), or undefined when absent. */
+export async function numberValues(
   ifd: ImageFileDirectory,
   tag: number,
-): Promise<ArrayLike<number> | undefined> {
+): Promise<number[] | undefined> {
   const value: unknown = await ifd.loadValue(tag);
   if (value === undefined) return undefined;
   if (typeof value === 'number') return [value];
@@ -95,8 +96,8 @@ export async function readImageLayout(
       `blocks of ${String(blockWidth)} x ${String(blockHeight)} are larger than the engine accepts`,
     );
   }
-  const offsets = await numbers(ifd, tiled ? TAG.TileOffsets : TAG.StripOffsets);
-  const byteCounts = await numbers(ifd, tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
+  const offsets = await numberValues(ifd, tiled ? TAG.TileOffsets : TAG.StripOffsets);
+  const byteCounts = await numberValues(ifd, tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
   const blocksAcross = Math.ceil(width / blockWidth);
   const blocksDown = Math.ceil(height / blockHeight);
   const expected = blocksAcross * blocksDown * (planarConfiguration === 2 ? samplesPerPixel : 1);
@@ -146,3 +147,41 @@ export const COMPRESSION_NAMES: Record<number, string> = {
   [COMPRESSION.packbits]: 'PACKBITS',
   [COMPRESSION.zstd]: 'ZSTD',
 };
+
+/** The index of a block in the file's offset and byte-count lists. */
+export function blockIndex(
+  layout: ImageLayout,
+  plane: number,
+  blockRow: number,
+  col: number,
+): number {
+  return plane * layout.blocksAcross * layout.blocksDown + blockRow * layout.blocksAcross + col;
+}
+
+/** Rows a block of this block row decodes to: tiles are always whole, the last strip may be short. */
+export function blockRowHeight(layout: ImageLayout, blockRow: number): number {
+  return layout.tiled
+    ? layout.blockHeight
+    : Math.min(layout.blockHeight, layout.height - blockRow * layout.blockHeight);
+}
+
+export interface BlockRowSpan {
+  blockRow: number;
+  /** The block rows [firstRow, firstRow + count) fall inside the window, at its row destRow. */
+  firstRow: number;
+  count: number;
+  destRow: number;
+}
+
+/** The block rows under window rows [row, row + rows), with the part of each inside it. */
+export function blockRowsUnder(layout: ImageLayout, row: number, rows: number): BlockRowSpan[] {
+  const spans: BlockRowSpan[] = [];
+  const last = Math.floor((row + rows - 1) / layout.blockHeight);
+  for (let blockRow = Math.floor(row / layout.blockHeight); blockRow <= last; blockRow++) {
+    const top = blockRow * layout.blockHeight;
+    const from = Math.max(row, top);
+    const to = Math.min(row + rows, top + layout.blockHeight, layout.height);
+    spans.push({ blockRow, firstRow: from - top, count: to - from, destRow: from - row });
+  }
+  return spans;
+}

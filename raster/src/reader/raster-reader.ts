@@ -7,12 +7,14 @@ import { openByteSource } from '../source/open-source.js';
 import { ByteSourceClient } from '../source/geotiff-client.js';
 import { createSharedArray, isFloat, type TypedArray } from '../tiff/data-type.js';
 import { TAG } from '../tiff/tags.js';
-import { decodeBlockRow, decodeWindowInto, type DecodedBlockRow } from './block-rows.js';
+import { decodeBlockRow, decodeWindowInto } from './block-rows.js';
 import { parseGdalMetadata, parseNodata } from './gdal-metadata.js';
 import { epsgOf, geoTransformOf, type Georeference } from './georeference.js';
 import {
+  blockRowsUnder,
   COMPRESSION_NAMES,
   InvalidRasterError,
+  numberValues,
   readImageLayout,
   type ImageLayout,
 } from './image-layout.js';
@@ -200,69 +202,35 @@ export class RasterReader {
   private async readMask(row: number, rows: number, signal?: AbortSignal): Promise<Uint8Array> {
     const layout = this.maskLayout!;
     const mask = new Uint8Array(layout.width * rows);
-    await this.copyRows(
-      layout,
-      [0],
-      row,
-      rows,
-      signal,
-      (blocks, _blockRow, firstRow, count, destRow) => {
-        const rowBytes =
-          layout.bitsPerSample === 1 ? Math.ceil(layout.blockWidth / 8) : layout.blockWidth;
-        blocks[0]!.forEach((block, col) => {
-          const x0 = col * layout.blockWidth;
-          const span = Math.min(layout.blockWidth, layout.width - x0);
-          for (let r = 0; r < count; r++) {
-            const target = (destRow + r) * layout.width + x0;
-            const from = (firstRow + r) * rowBytes;
-            for (let x = 0; x < span; x++) {
-              const valid =
-                block === null
-                  ? 1
-                  : layout.bitsPerSample === 1
-                    ? (block[from + (x >> 3)]! >> (7 - (x & 7))) & 1
-                    : block[from + x]! > 0
-                      ? 1
-                      : 0;
-              mask[target + x] = valid;
-            }
-          }
-        });
-      },
+    const rowBytes =
+      layout.bitsPerSample === 1 ? Math.ceil(layout.blockWidth / 8) : layout.blockWidth;
+    const spans = blockRowsUnder(layout, row, rows);
+    const decoded = spans.map(({ blockRow }) =>
+      decodeBlockRow(this.source, this.pool, layout, this.littleEndian, blockRow, [0], signal),
     );
+    for (const [i, { firstRow, count, destRow }] of spans.entries()) {
+      const blocks = (await decoded[i]!)[0]!;
+      blocks.forEach((block, col) => {
+        const x0 = col * layout.blockWidth;
+        const span = Math.min(layout.blockWidth, layout.width - x0);
+        for (let r = 0; r < count; r++) {
+          const target = (destRow + r) * layout.width + x0;
+          const from = (firstRow + r) * rowBytes;
+          for (let x = 0; x < span; x++) {
+            const valid =
+              block === null
+                ? 1
+                : layout.bitsPerSample === 1
+                  ? (block[from + (x >> 3)]! >> (7 - (x & 7))) & 1
+                  : block[from + x]! > 0
+                    ? 1
+                    : 0;
+            mask[target + x] = valid;
+          }
+        }
+      });
+    }
     return mask;
-  }
-
-  /** Visits each block row under [row, row + rows) with the rows of it that fall inside. */
-  private async copyRows(
-    layout: ImageLayout,
-    planes: readonly number[],
-    row: number,
-    rows: number,
-    signal: AbortSignal | undefined,
-    visit: (
-      blocks: DecodedBlockRow,
-      blockRow: number,
-      firstRow: number,
-      count: number,
-      destRow: number,
-    ) => void,
-  ): Promise<void> {
-    const firstBlockRow = Math.floor(row / layout.blockHeight);
-    const lastBlockRow = Math.floor((row + rows - 1) / layout.blockHeight);
-    const wanted: Promise<DecodedBlockRow>[] = [];
-    for (let blockRow = firstBlockRow; blockRow <= lastBlockRow; blockRow++) {
-      wanted.push(
-        decodeBlockRow(this.source, this.pool, layout, this.littleEndian, blockRow, planes, signal),
-      );
-    }
-    for (let blockRow = firstBlockRow; blockRow <= lastBlockRow; blockRow++) {
-      const blocks = await wanted[blockRow - firstBlockRow]!;
-      const top = blockRow * layout.blockHeight;
-      const from = Math.max(row, top);
-      const to = Math.min(row + rows, top + layout.blockHeight, layout.height);
-      visit(blocks, blockRow, from - top, to - from, from - row);
-    }
   }
 }
 
@@ -271,28 +239,19 @@ async function asciiTag(ifd: ImageFileDirectory, tag: number): Promise<string | 
   return typeof value === 'string' ? value : undefined;
 }
 
-async function numberArray(ifd: ImageFileDirectory, tag: number): Promise<number[] | undefined> {
-  const value: unknown = await ifd.loadValue(tag);
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return [value];
-  if (Array.isArray(value) || ArrayBuffer.isView(value))
-    return Array.from(value as ArrayLike<number>, Number);
-  return undefined;
-}
-
 async function readGeoreference(ifd: ImageFileDirectory): Promise<Georeference> {
   const georef: Georeference = {};
-  const keys = await numberArray(ifd, TAG.GeoKeyDirectory);
+  const keys = await numberValues(ifd, TAG.GeoKeyDirectory);
   if (keys) georef.geoKeyDirectory = keys;
-  const doubles = await numberArray(ifd, TAG.GeoDoubleParams);
+  const doubles = await numberValues(ifd, TAG.GeoDoubleParams);
   if (doubles) georef.geoDoubleParams = doubles;
   const ascii = await asciiTag(ifd, TAG.GeoAsciiParams);
   if (ascii !== undefined) georef.geoAsciiParams = ascii;
-  const scale = await numberArray(ifd, TAG.ModelPixelScale);
+  const scale = await numberValues(ifd, TAG.ModelPixelScale);
   if (scale) georef.pixelScale = scale;
-  const tiepoint = await numberArray(ifd, TAG.ModelTiepoint);
+  const tiepoint = await numberValues(ifd, TAG.ModelTiepoint);
   if (tiepoint) georef.tiepoint = tiepoint;
-  const transformation = await numberArray(ifd, TAG.ModelTransformation);
+  const transformation = await numberValues(ifd, TAG.ModelTransformation);
   if (transformation) georef.transformation = transformation;
   return georef;
 }

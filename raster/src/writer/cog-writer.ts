@@ -23,9 +23,10 @@ interface Level {
   width: number;
   height: number;
   tilesAcross: number;
-  /** The strip being filled: blockSize rows, pixel-interleaved, over shared memory. */
-  strip: TypedArray;
-  /** Two strips: one filling while codec threads still read the other. */
+  /**
+   * Two strips of blockSize rows, pixel-interleaved, over shared memory: ring[current] fills
+   * while codec threads still read the other.
+   */
   ring: [TypedArray, TypedArray];
   /** Per ring strip: settles once no codec thread reads it any more. */
   busy: [Promise<unknown>, Promise<unknown>];
@@ -72,7 +73,6 @@ export class CogWriter {
         levels.push({
           ...size,
           tilesAcross: Math.ceil(size.width / blockSize),
-          strip: ring[0],
           ring,
           busy: [Promise.resolve(), Promise.resolve()],
           current: 0,
@@ -150,14 +150,14 @@ export class CogWriter {
       const main = this.levels[0]!;
       const take = Math.min(rows - done, this.blockSize - main.stripRows);
       if (bandCount === 1) {
-        main.strip.set(
+        stripOf(main).set(
           bands[0]!.subarray(done * width, (done + take) * width),
           main.stripRows * width,
         );
       } else {
         interleave(
           bands,
-          main.strip,
+          stripOf(main),
           done * width,
           main.stripRows * width * bandCount,
           take * width,
@@ -187,7 +187,7 @@ export class CogWriter {
       await this.writeRows(bands, rows);
       return;
     }
-    fill([main.strip.subarray(main.stripRows * width, (main.stripRows + rows) * width)]);
+    fill([stripOf(main).subarray(main.stripRows * width, (main.stripRows + rows) * width)]);
     main.stripRows += rows;
     await this.afterFill(0);
   }
@@ -250,14 +250,14 @@ export class CogWriter {
     const rows = level.stripRows;
     const next = this.levels[index + 1];
     const halved =
-      level.downsampler && next ? level.downsampler.push({ data: level.strip, rows }) : null;
+      level.downsampler && next ? level.downsampler.push({ data: stripOf(level), rows }) : null;
     level.rowsDone += rows;
     level.stripRows = 0;
     level.busy[level.current] = reading;
-    level.current = level.current === 0 ? 1 : 0;
+    const other = level.current === 0 ? 1 : 0;
     // The other strip is filled next: wait until no codec thread still reads it.
-    await level.busy[level.current];
-    level.strip = level.ring[level.current];
+    await level.busy[other];
+    level.current = other;
     if (!level.downsampler || !next) return;
     if (halved) await this.feed(index + 1, halved);
     if (complete) {
@@ -272,7 +272,7 @@ export class CogWriter {
     let done = 0;
     while (done < rows.rows) {
       const take = Math.min(rows.rows - done, this.blockSize - level.stripRows);
-      level.strip.set(
+      stripOf(level).set(
         rows.data.subarray(done * rowLength, (done + take) * rowLength),
         level.stripRows * rowLength,
       );
@@ -288,7 +288,8 @@ export class CogWriter {
    */
   private emitStrip(index: number): Promise<unknown> {
     const level = this.levels[index]!;
-    const { strip, spool } = level;
+    const strip = stripOf(level);
+    const { spool } = level;
     const firstTile = level.stripsDone * level.tilesAcross;
     level.stripsDone++;
     const tiles: Promise<void>[] = [];
@@ -395,6 +396,11 @@ export class CogWriter {
     if (index === 0) fields.push(...georeferenceFields(options), ...metadataFields(options));
     return fields;
   }
+}
+
+/** The strip a level is filling. */
+function stripOf(level: Level): TypedArray {
+  return level.ring[level.current];
 }
 
 function georeferenceFields(options: CogOptions): Field[] {
