@@ -1,6 +1,15 @@
 import { JOB_CANCEL_CHANNEL, jobCancelKey } from '@harita/contracts';
 import type { Redis } from 'ioredis';
 
+/** Why a job's signal was aborted: the API canceled it, or the worker is shutting down. */
+export const CANCELED = 'canceled';
+export const SHUTDOWN = 'shutting down';
+
+/** Whether the signal was aborted for that reason. */
+export function abortedFor(signal: AbortSignal, reason: string): boolean {
+  return signal.aborted && signal.reason instanceof Error && signal.reason.message === reason;
+}
+
 /**
  * Cancel requests from the API: job ids on a Redis channel for running jobs, and a marker key for
  * jobs no worker has taken yet. Each running job registers the controller that aborts it.
@@ -15,7 +24,7 @@ export class Cancellations {
 
   async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, jobId: string) => {
-      this.running.get(jobId)?.abort(new Error('canceled'));
+      this.running.get(jobId)?.abort(new Error(CANCELED));
     });
     await this.subscriber.subscribe(JOB_CANCEL_CHANNEL);
   }
@@ -25,7 +34,7 @@ export class Cancellations {
     const controller = new AbortController();
     this.running.set(jobId, controller);
     if ((await this.commands.exists(jobCancelKey(jobId))) === 1)
-      controller.abort(new Error('canceled'));
+      controller.abort(new Error(CANCELED));
     return controller;
   }
 

@@ -12,11 +12,11 @@ import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { Cancellations } from './cancellations.js';
+import { abortedFor, CANCELED, SHUTDOWN, type Cancellations } from './cancellations.js';
 import type { Config } from './config.js';
 import { JobContext } from './job-context.js';
 import type { JobEventsClient } from './job-events.js';
-import { JobFailure, toJobFailure } from './job-failure.js';
+import { toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
 import { processorFor } from './processors/index.js';
 import { throttledProgress } from './progress.js';
@@ -68,10 +68,9 @@ export class JobRuntime {
 
   /** Runs the job within its tenant's running limit; past it, the job waits a moment in the queue. */
   private async process(job: Job, token: string | undefined): Promise<JobResult[]> {
-    const data = job.data as Partial<QueuedJob> | undefined;
-    const tenant = data?.tenant_id;
-    const id = data?.job_id;
-    if (typeof tenant !== 'string' || typeof id !== 'string') return this.run(job, token);
+    const owner = JobOwner.safeParse(job.data);
+    if (!owner.success) return this.run(job, token);
+    const { tenant_id: tenant, job_id: id } = owner.data;
     const { config, connection } = this.deps;
     const lease = config.JOB_LOCK_SECONDS * 2000;
     if (!(await acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease))) {
@@ -165,13 +164,13 @@ export class JobRuntime {
       log.info({ results: output.results.map((r) => r.key) }, 'job succeeded');
       return output.results;
     } catch (error) {
-      if (isShutdown(controller.signal)) {
+      if (abortedFor(controller.signal, SHUTDOWN)) {
         // Past the shutdown grace period: the job goes back to the queue for another worker.
         log.warn('handed back at shutdown');
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      const failure = toJobFailure(error, isCanceled(controller.signal));
+      const failure = toJobFailure(error, abortedFor(controller.signal, CANCELED));
       const final = failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = failure.code === 'canceled' ? 'canceled' : 'failed';
       if (final) {
@@ -194,15 +193,3 @@ export class JobRuntime {
 
 /** The ids a job's data names, read even when the rest of it is invalid. */
 const JobOwner = z.object({ job_id: Uuid, tenant_id: Uuid });
-
-const SHUTDOWN = 'shutting down';
-
-function isShutdown(signal: AbortSignal): boolean {
-  return signal.aborted && signal.reason instanceof Error && signal.reason.message === SHUTDOWN;
-}
-
-function isCanceled(signal: AbortSignal): boolean {
-  return signal.aborted && signal.reason instanceof Error && signal.reason.message === 'canceled';
-}
-
-export { JobFailure };
