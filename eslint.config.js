@@ -24,7 +24,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['raster/vitest.config.ts'],
+          allowDefaultProject: ['raster/vitest.config.ts', 'model-serving/vitest.config.ts'],
           defaultProject: 'tsconfig.base.json',
         },
         tsconfigRootDir: import.meta.dirname,
@@ -35,9 +35,19 @@ export default tseslint.config(
     },
   },
   {
-    // Pixel loops index typed arrays by computed offsets that are in range by construction;
-    // with noUncheckedIndexedAccess each read needs `!`, and a runtime check would cost speed.
-    files: ['raster/**/*.ts'],
+    // Pixel and tensor loops index typed arrays by computed offsets that are in range by
+    // construction; with noUncheckedIndexedAccess each read needs `!`, and a runtime check would
+    // cost speed.
+    files: [
+      'raster/**/*.ts',
+      'model-serving/**/*.ts',
+      'worker/src/model-serving/*.ts',
+      'e2e/src/whole-image.ts',
+      'e2e/src/demo-scene.ts',
+      'e2e/test/*inference*.ts',
+      'e2e/test/model-serving-conformance.test.ts',
+      'e2e/bench/inference.ts',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );

@@ -8,12 +8,7 @@ cd "$KIT_ROOT"
 tag=${1:-harita/worker:dev}
 ensure_engine
 select_image_set
-rm -f worker/.build-ca.pem
-if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
-  cp "$NODE_EXTRA_CA_CERTS" worker/.build-ca.pem
-fi
-trap 'rm -f worker/.build-ca.pem' EXIT
 say "building $tag on ${NODE_IMAGE:-node:24-bookworm-slim}"
-docker build -q -f worker/Dockerfile \
+with_build_ca docker build -q -f worker/Dockerfile \
   --build-arg "NODE_IMAGE=${NODE_IMAGE:-node:24-bookworm-slim}" \
   -t "$tag" .

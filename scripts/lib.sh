@@ -96,6 +96,19 @@ ensure_engine() {
 # Chooses the service images: HARITA_IMAGE_SET=public uses the public images, offline builds and
 # uses the offline set, auto (the default) uses the public ones where a registry answers.
 # A variable the user already set (REDIS_IMAGE=...) always wins.
+# Runs a docker build with the machine's extra CA certificates (NODE_EXTRA_CA_CERTS) in the
+# context as .build-ca.pem, for npm inside the build; the file never outlives the build.
+with_build_ca() {
+  rm -f "$KIT_ROOT/.build-ca.pem"
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
+    cp "$NODE_EXTRA_CA_CERTS" "$KIT_ROOT/.build-ca.pem"
+  fi
+  local status=0
+  "$@" || status=$?
+  rm -f "$KIT_ROOT/.build-ca.pem"
+  return "$status"
+}
+
 select_image_set() {
   local set=${HARITA_IMAGE_SET:-auto} probe
   if [ "$set" = auto ]; then

@@ -32,10 +32,14 @@ say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
 say "raster engine tests (GDAL is the oracle)"
 npx vitest run --root raster --reporter=default --reporter=json --outputFile.json="$results/raster.json"
+say "model serving tests (the demo model, the TF-Serving-compatible server)"
+npx vitest run --root model-serving --reporter=default --reporter=json --outputFile.json="$results/model-serving.json"
 
 ensure_engine
 select_image_set
 say "worker image"
 bash scripts/build-worker-image.sh
+say "model-serving image"
+bash scripts/build-model-serving-image.sh
 say "e2e suites"
 npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"

@@ -78,8 +78,17 @@ export const InferenceParams = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a model name is 1-64 letters, digits, "_" or "-"'),
   model_version: z.number().int().positive().optional(),
+  /** Input bands in the order the model takes them. */
   bands: z.array(BandIndex).min(1).max(64).default([1, 2, 3, 4]),
+  /** Model input = physical value x scale + offset; the default turns Sentinel-2 L2A digital numbers into reflectance. */
+  scale: z.number().default(0.0001),
+  offset: z.number().default(0),
+  /** Chips per predict request. */
   batch_size: z.number().int().min(1).max(256).default(8),
+  /** Context read around each chip's kept centre: at least the model's receptive-field margin. */
+  halo: z.number().int().min(0).max(64).default(16),
+  /** Also write the class probabilities, one Float32 band per class. */
+  probabilities: z.boolean().default(false),
 });
 
 export const JOB_PARAMS = {

@@ -46,3 +46,13 @@ export { DATA_TYPES, type DataType, type TypedArray } from './tiff/data-type.js'
 export { CogOptionsError, type CogOptions } from './writer/cog-options.js';
 export { COG_CONTENT_TYPE, saveCog } from './writer/cog-sink.js';
 export { CogWriter, type CogOutput } from './writer/cog-writer.js';
+export {
+  CLASS_NODATA,
+  ChipLayoutError,
+  PROBABILITY_NODATA,
+  predictChipsToCog,
+  type ChipBatchPrediction,
+  type ChipInferenceOptions,
+  type ChipInferenceSummary,
+  type PredictChips,
+} from './operations/chip-inference.js';

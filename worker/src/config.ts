@@ -16,6 +16,13 @@ const Environment = z.object({
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
   S3_ACCESS_KEY_ID: z.string().min(1),
   S3_SECRET_ACCESS_KEY: z.string().min(1),
+  /** TF Serving's REST root; the inference jobs' model server. */
+  MODEL_SERVING_URL: z.url().default('http://127.0.0.1:8501'),
+  MODEL_REQUEST_TIMEOUT_SECONDS: positive.default(60),
+  /** Further tries of a predict request the server did not answer; then the job fails or retries. */
+  MODEL_REQUEST_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Predict requests one inference job keeps in flight. */
+  INFERENCE_REQUESTS_IN_FLIGHT: positive.max(16).default(2),
   HEALTH_PORT: port.default(9400),
   MAX_INPUT_PIXELS: positive.default(400_000_000),
   MAX_INPUT_BYTES: positive.default(8 * 1024 * 1024 * 1024),

@@ -5,6 +5,7 @@ import { COG_CONTENT_TYPE, rasterInfo, type OutputSummary, type RasterInfo } fro
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { JobFailure } from './job-failure.js';
+import type { ModelServingClient } from './model-serving/client.js';
 
 /** Everything a processor needs for one job, scoped to its tenant. */
 export class JobContext {
@@ -13,6 +14,7 @@ export class JobContext {
     readonly jobId: string,
     readonly signal: AbortSignal,
     readonly s3: S3Client,
+    readonly models: ModelServingClient,
     readonly config: Config,
     readonly logger: Logger,
     /** Reports the fraction done, 0 to 1. */

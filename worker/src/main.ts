@@ -9,6 +9,7 @@ import { startHealthServer } from './health-server.js';
 import { JobEventsClient } from './job-events.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { ModelServingClient } from './model-serving/client.js';
 import { JobRuntime } from './runtime.js';
 
 /** The worker: configuration, connections, the job runtime, health and metrics, and shutdown. */
@@ -33,6 +34,14 @@ async function main(config: Config): Promise<void> {
   });
   const queue = new Queue(JOB_QUEUE_NAME, { connection: redis() });
   const metrics = createMetrics(() => queue.getJobCounts());
+  const models = new ModelServingClient({
+    baseUrl: config.MODEL_SERVING_URL,
+    timeoutMs: config.MODEL_REQUEST_TIMEOUT_SECONDS * 1000,
+    retries: config.MODEL_REQUEST_RETRIES,
+    observe: (model, outcome, seconds) => {
+      metrics.inference.observe({ model, outcome }, seconds);
+    },
+  });
   const cancellations = new Cancellations(connection, redis());
   await cancellations.start();
   const events = new JobEventsClient({
@@ -44,6 +53,7 @@ async function main(config: Config): Promise<void> {
     config,
     connection,
     s3,
+    models,
     events,
     metrics,
     cancellations,

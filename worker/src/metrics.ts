@@ -1,4 +1,9 @@
-import { JOB_DURATION_BUCKETS, METRICS, QUEUE_STATES } from '@harita/contracts';
+import {
+  INFERENCE_LATENCY_BUCKETS,
+  JOB_DURATION_BUCKETS,
+  METRICS,
+  QUEUE_STATES,
+} from '@harita/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface WorkerMetrics {
@@ -7,6 +12,7 @@ export interface WorkerMetrics {
   duration: Histogram<'type' | 'outcome'>;
   queue: Gauge<'state'>;
   pixels: Counter<'type'>;
+  inference: Histogram<'model' | 'outcome'>;
 }
 
 /** The contract's harita_ metrics, plus Node's process metrics. */
@@ -37,6 +43,13 @@ export function createMetrics(queueCounts: () => Promise<Record<string, number>>
       help: 'Job run time in seconds, by type and outcome',
       labelNames: ['type', 'outcome'] as const,
       buckets: JOB_DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    inference: new Histogram({
+      name: METRICS.inferenceRequestDurationSeconds,
+      help: 'Model-serving requests in seconds, by model and outcome (ok, rejected, unavailable)',
+      labelNames: ['model', 'outcome'] as const,
+      buckets: INFERENCE_LATENCY_BUCKETS,
       registers: [registry],
     }),
     pixels: new Counter({

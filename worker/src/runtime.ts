@@ -18,6 +18,7 @@ import { JobContext } from './job-context.js';
 import type { JobEventsClient } from './job-events.js';
 import { toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
+import type { ModelServingClient } from './model-serving/client.js';
 import { processorFor } from './processors/index.js';
 import { throttledProgress } from './progress.js';
 import { acquireSlot, releaseSlot } from './tenant-fairness.js';
@@ -26,6 +27,7 @@ export interface RuntimeDependencies {
   config: Config;
   connection: Redis;
   s3: S3Client;
+  models: ModelServingClient;
   events: JobEventsClient;
   metrics: WorkerMetrics;
   cancellations: Cancellations;
@@ -153,6 +155,7 @@ export class JobRuntime {
         data.job_id,
         controller.signal,
         this.deps.s3,
+        this.deps.models,
         this.deps.config,
         log,
         progress,

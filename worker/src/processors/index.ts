@@ -2,6 +2,7 @@ import type { JobType } from '@harita/contracts';
 import { JobFailure } from '../job-failure.js';
 import { bandMath } from './band-math.js';
 import { buffer } from './buffer.js';
+import { inference } from './inference.js';
 import { ndvi } from './ndvi.js';
 import type { Processor, ProcessorOutput } from './processor.js';
 import { zonalStats } from './zonal-stats.js';
@@ -11,6 +12,7 @@ const PROCESSORS: { [T in JobType]?: Processor<T> } = {
   band_math: bandMath,
   buffer,
   zonal_stats: zonalStats,
+  inference,
 };
 
 /** The processor for a job type, or a permanent failure for a type this worker does not run. */
