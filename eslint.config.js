@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/node_modules/',
       'compose/images/*/.cache/',
       '.test-results/',
+      // Deno code: checked by deno check and deno lint (scripts/test.sh).
+      'functions/',
     ],
   },
   js.configs.recommended,

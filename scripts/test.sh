@@ -27,6 +27,8 @@ ensure_debian_tool shellcheck
 npm run --silent lint:shell
 say "build and type-check"
 npm run --silent build
+say "functions: deno check and deno lint"
+npm run --silent check --workspace functions
 
 say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
@@ -41,5 +43,7 @@ say "worker image"
 bash scripts/build-worker-image.sh
 say "model-serving image"
 bash scripts/build-model-serving-image.sh
+say "functions (deno test on real Postgres, Redis, object storage and model serving)"
+(cd functions && ../node_modules/.bin/deno run -A test/run.ts --results "$results/functions.json")
 say "e2e suites"
 npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Uuid } from './ids.js';
-import { JobError, JobResult, JobStatus } from './job.js';
+import { Uuid } from './ids.ts';
+import { JobError, JobResult, JobStatus } from './job.ts';
 
 /** Where the worker posts job events: the functions' internal endpoint, service role only. */
 export const JOB_EVENTS_PATH = '/functions/v1/job-events';

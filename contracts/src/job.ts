@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { GeoJson, ZoneCollection } from './geojson.js';
-import { ObjectName, Uuid } from './ids.js';
+import { GeoJson, ZoneCollection } from './geojson.ts';
+import { ObjectName, Uuid } from './ids.ts';
 
 export const JOB_TYPES = ['ndvi', 'band_math', 'buffer', 'zonal_stats', 'inference'] as const;
 export const JobType = z.enum(JOB_TYPES);

@@ -1,4 +1,4 @@
-import { ObjectName, Uuid } from './ids.js';
+import { ObjectName, Uuid } from './ids.ts';
 
 /**
  * The object-key layout: inputs under `tenants/{tenant}/datasets/{dataset}/{file}`, results under

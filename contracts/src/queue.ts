@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { JobRequest } from './job.js';
-import { Uuid } from './ids.js';
+import { JobRequest } from './job.ts';
+import { Uuid } from './ids.ts';
 
 /** The BullMQ queue the functions enqueue to and the worker consumes. */
 export const JOB_QUEUE_NAME = 'harita-jobs';

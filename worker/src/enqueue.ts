@@ -1,9 +1,9 @@
 import { QueuedJob } from '@harita/contracts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { admit, withdraw } from './tenant-fairness.js';
+import { admit, withdraw } from './tenant-fairness.ts';
 
-export { TenantQueueFullError } from './tenant-fairness.js';
+export { TenantQueueFullError } from './tenant-fairness.ts';
 
 export interface EnqueueOptions {
   /** The tenant's cap on queued jobs. */

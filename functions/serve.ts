@@ -1,0 +1,38 @@
+// Every function on one port, at /functions/v1/<name> as Supabase serves them, and the OpenAPI
+// document at /openapi.json: the local stack's and the tests' API server.
+//   deno run -A serve.ts   (PORT, default 8000)
+import { handleDatasets } from './supabase/functions/datasets/handler.ts';
+import { handleHealth } from './supabase/functions/health/handler.ts';
+import { handleInference } from './supabase/functions/inference/handler.ts';
+import { handleJobEvents } from './supabase/functions/job-events/handler.ts';
+import { handleJobs } from './supabase/functions/jobs/handler.ts';
+import { errorResponse, notFound } from './supabase/functions/_shared/http.ts';
+
+const FUNCTIONS: Record<string, (request: Request) => Promise<Response>> = {
+  datasets: handleDatasets,
+  jobs: handleJobs,
+  'job-events': handleJobEvents,
+  inference: handleInference,
+  health: handleHealth,
+};
+
+export function route(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.pathname === '/openapi.json') {
+    return handleHealth(
+      new Request(new URL('/functions/v1/health/openapi.json', url), { headers: request.headers }),
+    );
+  }
+  const name = /^\/functions\/v1\/([^/]+)/.exec(url.pathname)?.[1];
+  const handler = name ? FUNCTIONS[name] : undefined;
+  return handler
+    ? handler(request)
+    : Promise.resolve(errorResponse(notFound(`function ${name ?? url.pathname}`)));
+}
+
+if (import.meta.main) {
+  Deno.serve(
+    { port: Number(Deno.env.get('PORT') ?? 8000), hostname: Deno.env.get('HOST') ?? '0.0.0.0' },
+    route,
+  );
+}

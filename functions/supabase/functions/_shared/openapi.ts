@@ -1,0 +1,244 @@
+import { JobEvent, JobResult, JobStatus, JobType } from '@harita/contracts';
+import { z } from 'zod';
+import { DatasetCreate } from '../datasets/handler.ts';
+import { JobCreate } from '../jobs/handler.ts';
+
+const schema = (type: z.ZodType, io: 'input' | 'output' = 'output') =>
+  z.toJSONSchema(type, { io, unrepresentable: 'any' });
+
+const Dataset = z.object({
+  id: z.uuid(),
+  tenant_id: z.uuid(),
+  name: z.string(),
+  file: z.string(),
+  content_type: z.string(),
+  declared_bytes: z.string().describe('bytes declared at creation (an int8, as a string)'),
+  status: z.enum(['pending', 'ready', 'rejected']),
+  bytes: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  band_count: z.number().int().nullable(),
+  data_type: z.string().nullable(),
+  epsg: z.number().int().nullable(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+const Job = z.object({
+  id: z.uuid(),
+  tenant_id: z.uuid(),
+  type: JobType,
+  params: z.record(z.string(), z.unknown()),
+  priority: z.enum(['high', 'normal', 'low']),
+  status: JobStatus,
+  progress: z.number().int().min(0).max(100),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  results: z.array(
+    z.intersection(
+      JobResult,
+      z.object({ url: z.url().optional(), expires_at: z.string().optional() }),
+    ),
+  ),
+  attempts: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+});
+
+const ApiError = z.object({ code: z.string(), message: z.string() });
+const page = (item: string) => ({
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+    next_cursor: { type: ['string', 'null'] },
+  },
+});
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (name: string) => ({
+  required: true,
+  content: { 'application/json': { schema: ref(name) } },
+});
+const answer = (description: string, name?: string) => ({
+  description,
+  ...(name ? { content: { 'application/json': { schema: ref(name) } } } : {}),
+});
+const errors = {
+  '400': answer('malformed or invalid body', 'Error'),
+  '401': answer('missing, malformed, expired or wrongly signed token, or no tenant in it', 'Error'),
+  '404': answer('not found under your tenant', 'Error'),
+};
+const id = (name: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+});
+const paging = [
+  {
+    name: 'limit',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+  { name: 'cursor', in: 'query', schema: { type: 'string' } },
+];
+
+/** The API's OpenAPI 3.1 document, its schemas generated from the zod schemas the code checks with. */
+export function openApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Harita Hive API',
+      version: '0.1.0',
+      description: 'Datasets, jobs and inference for one tenant per token (Supabase JWT).',
+    },
+    servers: [{ url: '/functions/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        DatasetCreate: schema(DatasetCreate, 'input'),
+        Dataset: schema(Dataset),
+        DatasetPage: page('Dataset'),
+        JobCreate: schema(JobCreate, 'input'),
+        Job: schema(Job),
+        JobPage: page('Job'),
+        JobEvent: schema(JobEvent),
+        Error: schema(ApiError),
+      },
+    },
+    paths: {
+      '/datasets': {
+        post: {
+          summary: 'Create a dataset and a presigned upload URL',
+          requestBody: body('DatasetCreate'),
+          responses: {
+            '201': answer('the dataset and its upload (method, url, headers, expires_at)'),
+            '413': answer('over the upload limit', 'Error'),
+            ...errors,
+          },
+        },
+        get: {
+          summary: "List your tenant's datasets",
+          parameters: [
+            ...paging,
+            {
+              name: 'status',
+              in: 'query',
+              schema: { type: 'string', enum: ['pending', 'ready', 'rejected'] },
+            },
+          ],
+          responses: { '200': answer('a page', 'DatasetPage'), ...errors },
+        },
+      },
+      '/datasets/{id}': {
+        get: {
+          summary: 'Read a dataset',
+          parameters: [id('id')],
+          responses: { '200': answer('the dataset', 'Dataset'), ...errors },
+        },
+      },
+      '/datasets/{id}/complete': {
+        post: {
+          summary: "Validate the upload's raster header and record it",
+          parameters: [id('id')],
+          responses: {
+            '200': answer('ready', 'Dataset'),
+            '409': answer('not uploaded, or not pending', 'Error'),
+            '422': answer('not a GeoTIFF this platform reads: rejected and removed', 'Error'),
+            ...errors,
+          },
+        },
+      },
+      '/jobs': {
+        post: {
+          summary: 'Create and enqueue a job',
+          requestBody: body('JobCreate'),
+          responses: {
+            '201': answer('the job', 'Job'),
+            '409': answer('its dataset is not ready', 'Error'),
+            '429': answer("past your tenant's queued-job quota (Retry-After)", 'Error'),
+            ...errors,
+          },
+        },
+        get: {
+          summary: "List your tenant's jobs",
+          parameters: [
+            ...paging,
+            {
+              name: 'status',
+              in: 'query',
+              schema: { type: 'string', enum: [...JobStatus.options] },
+            },
+            { name: 'type', in: 'query', schema: { type: 'string', enum: [...JobType.options] } },
+          ],
+          responses: { '200': answer('a page', 'JobPage'), ...errors },
+        },
+      },
+      '/jobs/{id}': {
+        get: {
+          summary: 'Read a job, with presigned result URLs that expire',
+          parameters: [id('id')],
+          responses: { '200': answer('the job', 'Job'), ...errors },
+        },
+      },
+      '/jobs/{id}/cancel': {
+        post: {
+          summary: 'Cancel a queued or running job',
+          parameters: [id('id')],
+          responses: {
+            '202': answer('canceled', 'Job'),
+            '409': answer('it has already ended', 'Error'),
+            ...errors,
+          },
+        },
+      },
+      '/job-events': {
+        post: {
+          summary: "The worker's job events (service role only)",
+          requestBody: body('JobEvent'),
+          responses: {
+            '200': answer('{"applied": boolean}: false for a repeated or stale event'),
+            '403': answer('not the service role', 'Error'),
+            ...errors,
+          },
+        },
+      },
+      '/inference/models/{model}': {
+        get: {
+          summary: "A model's status (TF Serving's GetModelStatus)",
+          parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': answer('the status'), ...errors },
+        },
+      },
+      '/inference/models/{model}/metadata': {
+        get: {
+          summary: "A model's signatures",
+          parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': answer('the metadata'), ...errors },
+        },
+      },
+      '/inference/models/{model}/predict': {
+        post: {
+          summary: 'Synchronous inference on a small TF Serving predict body (instances or inputs)',
+          parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': answer('predictions or outputs'),
+            '413': answer('over the synchronous limit: submit an inference job', 'Error'),
+            '503': answer('model serving did not answer', 'Error'),
+            ...errors,
+          },
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'Liveness and what the API depends on',
+          security: [],
+          responses: { '200': answer('everything answers'), '503': answer('something does not') },
+        },
+      },
+    },
+  };
+}

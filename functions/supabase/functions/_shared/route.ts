@@ -1,0 +1,14 @@
+/**
+ * The path within a function: what follows `/<name>` (with or without Supabase's
+ * `/functions/v1` before it), split into segments.
+ */
+export function segments(request: Request, name: string): string[] {
+  const path = new URL(request.url).pathname.replace(/^\/functions\/v1/, '');
+  const prefix = `/${name}`;
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) return ['..'];
+  return path.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string | undefined): value is string =>
+  value !== undefined && UUID.test(value);

@@ -1,0 +1,3 @@
+import { handleDatasets } from './handler.ts';
+
+Deno.serve(handleDatasets);

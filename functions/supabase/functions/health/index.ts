@@ -1,0 +1,3 @@
+import { handleHealth } from './handler.ts';
+
+Deno.serve(handleHealth);

@@ -1,0 +1,3 @@
+import { handleInference } from './handler.ts';
+
+Deno.serve(handleInference);

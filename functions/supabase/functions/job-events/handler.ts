@@ -1,0 +1,78 @@
+import { JobEvent } from '@harita/contracts';
+import { authenticateService } from '../_shared/auth.ts';
+import { asService } from '../_shared/db.ts';
+import { ApiError, errorResponse, json, notFound, parseWith, readJson } from '../_shared/http.ts';
+import { segments } from '../_shared/route.ts';
+import { getServices } from '../_shared/services.ts';
+
+/**
+ * The worker's job events (internal: the service role only). Idempotent: an event is kept once
+ * per (job, attempt, sequence). A job's status only moves forward (queued, running, then one
+ * terminal status it never leaves), and its progress never goes back within a status.
+ */
+export async function handleJobEvents(request: Request): Promise<Response> {
+  try {
+    const s = getServices();
+    await authenticateService(request, s.config);
+    if (segments(request, 'job-events').length > 0) throw notFound('this path');
+    if (request.method !== 'POST')
+      throw new ApiError(405, 'method_not_allowed', 'POST job events here');
+    const event = parseWith(JobEvent, await readJson(request, s.config.MAX_BODY_BYTES));
+    const applied = await asService(s.sql, async (tx) => {
+      const [job] = await tx.unsafe<{ tenant_id: string }[]>(
+        'select tenant_id from public.jobs where id = $1 for update',
+        [event.job_id],
+      );
+      if (!job) throw notFound(`job ${event.job_id}`);
+      if (job.tenant_id !== event.tenant_id)
+        throw new ApiError(
+          409,
+          'conflict',
+          `job ${event.job_id} is not tenant ${event.tenant_id}'s`,
+        );
+      const inserted = await tx.unsafe(
+        `insert into public.job_events (job_id, tenant_id, attempt, sequence, status, progress, error, results, at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning job_id`,
+        [
+          event.job_id,
+          event.tenant_id,
+          event.attempt,
+          event.sequence,
+          event.status,
+          event.progress,
+          event.error ? tx.json(event.error) : null,
+          event.results ? tx.json(event.results as never) : null,
+          event.at,
+        ],
+      );
+      if (inserted.length === 0) return false;
+      const updated = await tx.unsafe(
+        `update public.jobs set
+           status = $2,
+           progress = case when $2 = 'succeeded' then 100 when status = $2 then greatest(progress, $3) else $3 end,
+           error = case when $2 in ('failed', 'canceled') then $4::jsonb else error end,
+           results = coalesce($5::jsonb, results),
+           attempts = greatest(attempts, $6),
+           started_at = coalesce(started_at, case when $2 = 'running' then $7::timestamptz end),
+           finished_at = case when $2 in ('succeeded', 'failed', 'canceled') then $7::timestamptz else finished_at end,
+           updated_at = now()
+         where id = $1 and status not in ('succeeded', 'failed', 'canceled')
+           and (status = 'queued' or $2 <> 'queued')
+         returning id`,
+        [
+          event.job_id,
+          event.status,
+          event.progress,
+          event.error ? tx.json(event.error) : null,
+          event.results ? tx.json(event.results as never) : null,
+          event.attempt,
+          event.at,
+        ],
+      );
+      return updated.length > 0;
+    });
+    return json({ applied });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

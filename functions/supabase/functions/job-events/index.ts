@@ -1,0 +1,3 @@
+import { handleJobEvents } from './handler.ts';
+
+Deno.serve(handleJobEvents);

@@ -1,0 +1,3 @@
+import { handleJobs } from './handler.ts';
+
+Deno.serve(handleJobs);

@@ -1,0 +1,251 @@
+import { JOB_QUEUE_NAME, jobCancelKey } from '@harita/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { assert, assertEquals, assertMatch } from './assert.ts';
+import { admin, call, newTenant, putObject, readyDataset, serviceToken, test } from './helpers.ts';
+
+const redis = () =>
+  new Redis({
+    host: Deno.env.get('REDIS_HOST'),
+    port: Number(Deno.env.get('REDIS_PORT')),
+    password: Deno.env.get('REDIS_PASSWORD'),
+    maxRetriesPerRequest: null,
+  });
+
+async function withQueue<T>(use: (queue: Queue, connection: Redis) => Promise<T>): Promise<T> {
+  const connection = redis();
+  const queue = new Queue(JOB_QUEUE_NAME, { connection });
+  try {
+    return await use(queue, connection);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+const ndvi = (dataset: { id: string; file: string }) => ({
+  type: 'ndvi',
+  params: { input: { dataset_id: dataset.id, file: dataset.file }, red_band: 3, nir_band: 4 },
+});
+
+test('a job is recorded and enqueued under one id: the BullMQ job carries the same id and tenant', async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
+  const created = await call('POST', '/jobs', {
+    token: tenant.token,
+    body: { ...ndvi(dataset), priority: 'high' },
+  });
+  assertEquals(created.status, 201, JSON.stringify(created.body));
+  const id = String(created.body['id']);
+  assertEquals(
+    [created.body['status'], created.body['progress'], created.body['tenant_id']],
+    ['queued', 0, tenant.id],
+  );
+  assertEquals(created.headers.get('location'), `/functions/v1/jobs/${id}`);
+  await withQueue(async (queue) => {
+    const queued = await queue.getJob(id);
+    assertEquals(queued?.data, { ...ndvi(dataset), job_id: id, tenant_id: tenant.id });
+  });
+});
+
+test('a job on a dataset that is not ready, missing or holding another file is refused', async () => {
+  const tenant = await newTenant();
+  const pending = await call('POST', '/datasets', {
+    token: tenant.token,
+    body: { name: 'p', file: 'p.tif', bytes: 10 },
+  });
+  const pendingId = String((pending.body['dataset'] as Record<string, unknown>)['id']);
+  assertEquals(
+    (
+      await call('POST', '/jobs', {
+        token: tenant.token,
+        body: ndvi({ id: pendingId, file: 'p.tif' }),
+      })
+    ).status,
+    409,
+  );
+  assertEquals(
+    (
+      await call('POST', '/jobs', {
+        token: tenant.token,
+        body: ndvi({ id: crypto.randomUUID(), file: 'p.tif' }),
+      })
+    ).status,
+    404,
+  );
+  const ready = await readyDataset(tenant.token);
+  assertEquals(
+    (
+      await call('POST', '/jobs', {
+        token: tenant.token,
+        body: ndvi({ id: ready.id, file: 'other.tif' }),
+      })
+    ).status,
+    400,
+  );
+});
+
+test("past the tenant's queued-job quota: 429 with Retry-After, and nothing recorded", async () => {
+  const tenant = await newTenant(2);
+  const buffer = {
+    type: 'buffer',
+    params: { geojson: { type: 'Point', coordinates: [10, 45] }, distance_m: 100 },
+  };
+  for (let i = 0; i < 2; i++)
+    assertEquals((await call('POST', '/jobs', { token: tenant.token, body: buffer })).status, 201);
+  const refused = await call('POST', '/jobs', { token: tenant.token, body: buffer });
+  assertEquals([refused.status, refused.body['code']], [429, 'quota_exceeded']);
+  assertEquals(refused.headers.get('retry-after'), '30');
+  const [count] = await admin<
+    { n: number }[]
+  >`select count(*)::int as n from public.jobs where tenant_id = ${tenant.id}`;
+  assertEquals(count?.n, 2);
+});
+
+test('jobs list by cursor pages with status and type filters', async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++)
+    ids.push(
+      String(
+        (await call('POST', '/jobs', { token: tenant.token, body: ndvi(dataset) })).body['id'],
+      ),
+    );
+  ids.push(
+    String(
+      (
+        await call('POST', '/jobs', {
+          token: tenant.token,
+          body: {
+            type: 'buffer',
+            params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+          },
+        })
+      ).body['id'],
+    ),
+  );
+  await call('POST', `/jobs/${ids[0] ?? ''}/cancel`, { token: tenant.token });
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await call('GET', `/jobs?limit=3${cursor ? `&cursor=${cursor}` : ''}`, {
+      token: tenant.token,
+    });
+    seen.push(...(page.body['items'] as { id: string }[]).map((j) => j.id));
+    cursor = page.body['next_cursor'] as string | null;
+  } while (cursor);
+  assertEquals(seen, [...ids].reverse());
+  const ndviQueued = await call('GET', '/jobs?type=ndvi&status=queued', { token: tenant.token });
+  assertEquals(
+    (ndviQueued.body['items'] as { id: string }[]).map((j) => j.id),
+    [ids[2], ids[1]],
+  );
+  assertEquals((await call('GET', '/jobs?status=lost', { token: tenant.token })).status, 400);
+});
+
+test('cancel: 202 and the workers told (the cancel key set); a second cancel is 409', async () => {
+  const tenant = await newTenant();
+  const created = await call('POST', '/jobs', {
+    token: tenant.token,
+    body: {
+      type: 'buffer',
+      params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+    },
+  });
+  const id = String(created.body['id']);
+  const canceled = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
+  assertEquals([canceled.status, canceled.body['status']], [202, 'canceled']);
+  await withQueue(async (_, connection) =>
+    assertEquals(await connection.exists(jobCancelKey(id)), 1),
+  );
+  const again = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
+  assertEquals(again.status, 409);
+  assertMatch(String(again.body['message']), /already been canceled/);
+});
+
+test('job events move a job forward only, once each, and its results come back as expiring URLs', async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
+  const id = String(
+    (await call('POST', '/jobs', { token: tenant.token, body: ndvi(dataset) })).body['id'],
+  );
+  const service = await serviceToken();
+  const key = `tenants/${tenant.id}/jobs/${id}/ndvi.tif`;
+  const event = (
+    sequence: number,
+    status: string,
+    progress: number,
+    extra: Record<string, unknown> = {},
+  ) =>
+    call('POST', '/job-events', {
+      token: service,
+      body: {
+        job_id: id,
+        tenant_id: tenant.id,
+        attempt: 1,
+        sequence,
+        status,
+        progress,
+        at: new Date().toISOString(),
+        ...extra,
+      },
+    });
+  assertEquals((await event(0, 'running', 0)).body, { applied: true });
+  assertEquals((await event(1, 'running', 40)).body, { applied: true });
+  assertEquals((await event(1, 'running', 40)).body, { applied: false });
+  const running = await call('GET', `/jobs/${id}`, { token: tenant.token });
+  assertEquals([running.body['status'], running.body['progress']], ['running', 40]);
+  // The result object itself, so its URL can be fetched.
+  await putObject(key, new TextEncoder().encode('bytes'));
+  const results = [
+    {
+      key,
+      media_type: 'image/tiff; application=geotiff; profile=cloud-optimized',
+      bytes: 5,
+      sha256: 'a'.repeat(64),
+    },
+  ];
+  assertEquals((await event(2, 'succeeded', 100, { results })).body, { applied: true });
+  assertEquals((await event(3, 'running', 50)).body, { applied: false });
+  const done = await call('GET', `/jobs/${id}`, { token: tenant.token });
+  assertEquals(
+    [done.body['status'], done.body['progress'], done.body['attempts']],
+    ['succeeded', 100, 1],
+  );
+  const result = (done.body['results'] as { key: string; url: string; expires_at: string }[])[0];
+  assertEquals(result?.key, key);
+  assertMatch(result?.url ?? '', /X-Amz-Expires=3600/);
+  assert(Date.parse(result?.expires_at ?? '') > Date.now());
+  assertEquals(await (await fetch(result?.url ?? '')).text(), 'bytes');
+  const [events] = await admin<
+    { n: number }[]
+  >`select count(*)::int as n from public.job_events where job_id = ${id}`;
+  assertEquals(events?.n, 4);
+  const unknown = await call('POST', '/job-events', {
+    token: service,
+    body: {
+      job_id: crypto.randomUUID(),
+      tenant_id: tenant.id,
+      attempt: 1,
+      sequence: 0,
+      status: 'running',
+      progress: 0,
+      at: new Date().toISOString(),
+    },
+  });
+  assertEquals(unknown.status, 404);
+  const otherTenant = await call('POST', '/job-events', {
+    token: service,
+    body: {
+      job_id: id,
+      tenant_id: crypto.randomUUID(),
+      attempt: 1,
+      sequence: 9,
+      status: 'failed',
+      progress: 0,
+      at: new Date().toISOString(),
+    },
+  });
+  assertEquals(otherTenant.status, 409);
+});

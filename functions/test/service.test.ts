@@ -1,0 +1,50 @@
+import { assert, assertEquals } from './assert.ts';
+import { ORIGIN, call, test } from './helpers.ts';
+
+test('health answers 200 when the database, Redis, the bucket and model serving all answer', async () => {
+  const health = await call('GET', '/health');
+  assertEquals(health.status, 200, JSON.stringify(health.body));
+  assertEquals(health.body['checks'], {
+    database: 'ok',
+    redis: 'ok',
+    storage: 'ok',
+    model_serving: 'ok',
+  });
+});
+
+test('the OpenAPI 3.1 document at /openapi.json describes every endpoint with the schemas the code checks', async () => {
+  const document = (await (await fetch(`${ORIGIN}/openapi.json`)).json()) as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+    components: {
+      schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+    };
+  };
+  assertEquals(document.openapi, '3.1.0');
+  assertEquals(Object.keys(document.paths).sort(), [
+    '/datasets',
+    '/datasets/{id}',
+    '/datasets/{id}/complete',
+    '/health',
+    '/inference/models/{model}',
+    '/inference/models/{model}/metadata',
+    '/inference/models/{model}/predict',
+    '/job-events',
+    '/jobs',
+    '/jobs/{id}',
+    '/jobs/{id}/cancel',
+  ]);
+  const create = document.components.schemas['DatasetCreate'];
+  assertEquals(create?.required?.sort(), ['bytes', 'file', 'name']);
+  const event = document.components.schemas['JobEvent'];
+  assert(event?.properties && 'sequence' in event.properties, 'JobEvent has its fields');
+  assert(
+    JSON.stringify(document.components.schemas['JobCreate']).includes('zonal_stats'),
+    'JobCreate lists every job type',
+  );
+  const unknown = await fetch(`${ORIGIN}/nowhere`);
+  assertEquals(
+    [unknown.status, ((await unknown.json()) as { code: string }).code],
+    [404, 'not_found'],
+  );
+});
