@@ -1,5 +1,6 @@
-// Every function on one port, at /functions/v1/<name> as Supabase serves them, and the OpenAPI
-// document at /openapi.json: the local stack's and the tests' API server.
+// Every function on one port, at /functions/v1/<name> as Supabase serves them, the OpenAPI
+// document at /openapi.json and Prometheus metrics at /metrics: the local stack's and the tests'
+// API server.
 //   deno run -A serve.ts   (PORT, default 8000)
 import { handleDatasets } from './supabase/functions/datasets/handler.ts';
 import { handleHealth } from './supabase/functions/health/handler.ts';
@@ -7,6 +8,7 @@ import { handleInference } from './supabase/functions/inference/handler.ts';
 import { handleJobEvents } from './supabase/functions/job-events/handler.ts';
 import { handleJobs } from './supabase/functions/jobs/handler.ts';
 import { errorResponse, notFound } from './supabase/functions/_shared/http.ts';
+import { exposition, observe } from './metrics.ts';
 
 const FUNCTIONS: Record<string, (request: Request) => Promise<Response>> = {
   datasets: handleDatasets,
@@ -23,11 +25,20 @@ export function route(request: Request): Promise<Response> {
       new Request(new URL('/functions/v1/health/openapi.json', url), { headers: request.headers }),
     );
   }
+  if (url.pathname === '/metrics') {
+    return Promise.resolve(
+      new Response(exposition(), { headers: { 'content-type': 'text/plain; version=0.0.4' } }),
+    );
+  }
   const name = /^\/functions\/v1\/([^/]+)/.exec(url.pathname)?.[1];
   const handler = name ? FUNCTIONS[name] : undefined;
-  return handler
-    ? handler(request)
-    : Promise.resolve(errorResponse(notFound(`function ${name ?? url.pathname}`)));
+  if (!name || !handler)
+    return Promise.resolve(errorResponse(notFound(`function ${name ?? url.pathname}`)));
+  const started = performance.now();
+  return handler(request).then((response) => {
+    observe(name, request.method, response.status, (performance.now() - started) / 1000);
+    return response;
+  });
 }
 
 if (import.meta.main) {

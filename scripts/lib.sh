@@ -111,6 +111,8 @@ with_build_ca() {
 
 select_image_set() {
   local set=${HARITA_IMAGE_SET:-auto} probe
+  # Chosen (and the offline set built) once per command, however many scripts ask.
+  if [ "${HARITA_IMAGE_SET_READY:-}" = "$set" ]; then return 0; fi
   if [ "$set" = auto ]; then
     probe=$(awk '!/^#/ && NF { print $2; exit }' "$KIT_ROOT/compose/images.tsv")
     if docker image inspect "$probe" >/dev/null 2>&1 || timeout 60 docker pull -q "$probe" >/dev/null 2>&1; then
@@ -133,5 +135,5 @@ select_image_set() {
       ;;
     *) die "HARITA_IMAGE_SET must be auto, public or offline, not '$set'" ;;
   esac
-  export HARITA_IMAGE_SET=$set
+  export HARITA_IMAGE_SET=$set HARITA_IMAGE_SET_READY=$set
 }

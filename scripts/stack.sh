@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# The local stack: up (build what it must, start, wait until every service is healthy, say how to
-# reach each one), status, down [--volumes].
+# The local stack: up (build what it must, start, wait until every service is healthy, run the
+# demo, say how to reach each one), status, down [--volumes].
+#   up [--no-monitoring] [--no-demo]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 compose_dir=$KIT_ROOT/compose
-env_file=$compose_dir/.env
+env_file=${HARITA_ENV_FILE:-$compose_dir/.env}
 project=${COMPOSE_PROJECT_NAME:-harita-hive}
 wait_seconds=${HARITA_UP_TIMEOUT:-300}
 
 # `docker compose` (v2) where it is, else docker-compose (installing Debian's 1.29 as root).
 compose() {
   local files=(-p "$project" --env-file "$env_file" -f "$compose_dir/docker-compose.yml")
+  local profile
+  for profile in ${HARITA_PROFILES:-}; do files+=(--profile "$profile"); done
   if docker compose version >/dev/null 2>&1; then
     docker compose "${files[@]}" "$@"
   else
@@ -26,6 +29,16 @@ ensure_env_file() {
     cp "$compose_dir/.env.example" "$env_file"
     say "wrote compose/.env from .env.example; edit it to change ports and secrets"
   fi
+  # Settings added to .env.example since this .env was written join it with their defaults.
+  local line key
+  while IFS= read -r line; do
+    case "$line" in '' | '#'*) continue ;; esac
+    key=${line%%=*}
+    if ! grep -q "^$key=" "$env_file"; then
+      printf '%s\n' "$line" >>"$env_file"
+      say "added $key to $(basename "$env_file") (its default)"
+    fi
+  done <"$compose_dir/.env.example"
   # The image set may be chosen in .env; the environment wins.
   if [ -z "${HARITA_IMAGE_SET:-}" ]; then
     HARITA_IMAGE_SET=$(env_value HARITA_IMAGE_SET)
@@ -36,7 +49,7 @@ ensure_env_file() {
 env_value() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 
 wait_healthy() {
-  local deadline=$((SECONDS + wait_seconds)) ids id pending state name
+  local deadline=$((SECONDS + wait_seconds)) ids id pending state name code
   ids=$(compose ps -q)
   [ -n "$ids" ] || die "no containers started"
   while :; do
@@ -46,7 +59,14 @@ wait_healthy() {
       name=$(docker inspect -f '{{ index .Config.Labels "com.docker.compose.service" }}' "$id")
       case "$state" in
         healthy) ;;
-        exited | dead) docker logs --tail 30 "$id" >&2; die "$name exited before it was healthy" ;;
+        exited | dead)
+          # The one-shot services (migrate, object-store-init) end with 0 once they did their job.
+          code=$(docker inspect -f '{{ .State.ExitCode }}' "$id")
+          if [ "$code" != 0 ] || [ "$(docker inspect -f '{{ .HostConfig.RestartPolicy.Name }}' "$id")" != no ]; then
+            docker logs --tail 30 "$id" >&2
+            die "$name exited (code $code) before it was healthy"
+          fi
+          ;;
         *) pending+=("$name:$state") ;;
       esac
     done
@@ -59,16 +79,64 @@ wait_healthy() {
   done
 }
 
+# The service role's key: a JWT (HS256, the project's secret) with role service_role, as
+# Supabase's. Minted from JWT_SECRET so the two can never disagree.
+mint_service_role_key() {
+  (cd "$KIT_ROOT" && node --input-type=module -e '
+    import { SignJWT } from "jose";
+    const secret = new TextEncoder().encode(process.argv[1]);
+    const jwt = await new SignJWT({ role: "service_role", iss: "harita-hive" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt().sign(secret);
+    process.stdout.write(jwt);
+  ' "$(env_value JWT_SECRET)")
+}
+
+# The kit's own images: the worker, the API and model serving, built from this checkout.
+build_images() {
+  bash "$KIT_ROOT/scripts/build-worker-image.sh"
+  bash "$KIT_ROOT/scripts/build-functions-image.sh"
+  bash "$KIT_ROOT/scripts/build-model-serving-image.sh"
+}
+
+run_demo() {
+  local grafana=''
+  case " $HARITA_PROFILES " in *' grafana '*) grafana="http://127.0.0.1:$(env_value GRAFANA_PORT)" ;; esac
+  say "demo: an NDVI job and an inference job through the API"
+  API_URL="http://127.0.0.1:$(env_value API_PORT)" \
+    JWT_SECRET="$(env_value JWT_SECRET)" \
+    DATABASE_URL="postgres://$(env_value POSTGRES_USER):$(env_value POSTGRES_PASSWORD)@127.0.0.1:$(env_value POSTGRES_PORT)/$(env_value POSTGRES_DB)" \
+    DEMO_SCENE_SIZE="$(env_value DEMO_SCENE_SIZE)" \
+    DEMO_OUTPUT_DIR="${DEMO_OUTPUT_DIR:-$KIT_ROOT/demo-output}" \
+    GRAFANA_URL="$grafana" \
+    node "$KIT_ROOT/demo/dist/main.js"
+}
+
 print_endpoints() {
+  local monitoring grafana
+  case " $HARITA_PROFILES " in
+    *' monitoring '*)
+      monitoring="  Prometheus     http://127.0.0.1:$(env_value PROMETHEUS_PORT)
+  Alertmanager   http://127.0.0.1:$(env_value ALERTMANAGER_PORT)"
+      ;;
+    *) monitoring="  Monitoring     left out (--no-monitoring)" ;;
+  esac
+  case " $HARITA_PROFILES " in
+    *' grafana '*) grafana="  Grafana        http://127.0.0.1:$(env_value GRAFANA_PORT)  ($(env_value GRAFANA_ADMIN_USER), password in compose/.env; dashboard Harita Hive overview)" ;;
+    *) grafana="  Grafana        not started: it has no offline image (README: Monitoring)" ;;
+  esac
   cat <<INFO
 
 Harita Hive local stack is up and healthy (project $project, images: $HARITA_IMAGE_SET).
 
+  API            http://127.0.0.1:$(env_value API_PORT)/functions/v1/<datasets|jobs|inference|health>
+  API docs       http://127.0.0.1:$(env_value API_PORT)/openapi.json  (OpenAPI 3.1)
+  Model serving  http://127.0.0.1:$(env_value MODEL_SERVING_PORT)/v1/models/landcover  (TF Serving REST API)
+  Worker         http://127.0.0.1:$(env_value WORKER_METRICS_PORT)/metrics
   Redis          redis://:$(env_value REDIS_PASSWORD)@127.0.0.1:$(env_value REDIS_PORT)
   PostgreSQL     postgres://$(env_value POSTGRES_USER):$(env_value POSTGRES_PASSWORD)@127.0.0.1:$(env_value POSTGRES_PORT)/$(env_value POSTGRES_DB)
   Object store   http://127.0.0.1:$(env_value OBJECT_STORE_PORT)  (S3, path-style; access key $(env_value OBJECT_STORE_ACCESS_KEY), secret key in compose/.env)
-  Prometheus     http://127.0.0.1:$(env_value PROMETHEUS_PORT)
-  Alertmanager   http://127.0.0.1:$(env_value ALERTMANAGER_PORT)
+$monitoring
+$grafana
 
   ./kit status            what is running
   ./kit down [--volumes]  stop it (--volumes also deletes its data)
@@ -76,21 +144,51 @@ INFO
 }
 
 up() {
+  local monitoring=1 demo=1 arg started
+  for arg in "$@"; do
+    case "$arg" in
+      --no-monitoring) monitoring=0 ;;
+      --no-demo) demo=0 ;;
+      *) die "usage: ./kit up [--no-monitoring] [--no-demo]" ;;
+    esac
+  done
   ensure_engine
   ensure_env_file
+  ensure_npm_packages
+  say "building the workspaces"
+  (cd "$KIT_ROOT" && npm run --silent build)
   select_image_set
+  build_images
+  HARITA_PROFILES=''
+  if [ "$monitoring" = 1 ]; then
+    HARITA_PROFILES=monitoring
+    if [ "$HARITA_IMAGE_SET" = public ] || [ -n "${GRAFANA_IMAGE:-}" ]; then HARITA_PROFILES+=' grafana'; fi
+  fi
+  export HARITA_PROFILES
+  SERVICE_ROLE_KEY=$(mint_service_role_key)
+  export SERVICE_ROLE_KEY
   say "starting the stack"
+  started=$SECONDS
   compose up -d --remove-orphans
   say "waiting until every service is healthy"
-  local started=$SECONDS
   wait_healthy
-  say "healthy after $((SECONDS - started))s"
+  say "healthy $((SECONDS - started))s after starting"
+  if [ "$demo" = 1 ] && [ "$(env_value DEMO)" != 0 ]; then
+    started=$SECONDS
+    run_demo
+    say "demo done in $((SECONDS - started))s"
+  fi
   print_endpoints
 }
 
+# Every profile, so status and down see (and stop) the monitoring and Grafana services too.
+all_profiles() {
+  export HARITA_PROFILES='monitoring grafana' SERVICE_ROLE_KEY=unused
+}
+
 case "${1:-}" in
-  up) up ;;
-  status) ensure_env_file && compose ps ;;
-  down) ensure_env_file && shift && compose down "$@" ;;
-  *) die "usage: stack.sh up | status | down [--volumes]" ;;
+  up) shift && up "$@" ;;
+  status) ensure_env_file && all_profiles && compose ps ;;
+  down) ensure_env_file && all_profiles && shift && compose down "$@" ;;
+  *) die "usage: stack.sh up [--no-monitoring] [--no-demo] | status | down [--volumes]" ;;
 esac

@@ -24,6 +24,10 @@ const usage: Record<
   },
   PROMETHEUS_IMAGE: { check: ['promtool', '--version'], expect: /promtool, version 2\.42/ },
   ALERTMANAGER_IMAGE: { check: ['amtool', '--version'], expect: /amtool, version 0\.25/ },
+  NODE_EXPORTER_IMAGE: {
+    check: ['node_exporter', '--version'],
+    expect: /node_exporter, version 1\.5/,
+  },
   NODE_IMAGE: {
     command: ['node', '-e', 'setInterval(() => {}, 1 << 30)'],
     check: ['node', '-p', 'process.versions.node'],

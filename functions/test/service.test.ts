@@ -48,3 +48,21 @@ test('the OpenAPI 3.1 document at /openapi.json describes every endpoint with th
     [404, 'not_found'],
   );
 });
+
+test('/metrics counts requests by function, method and status for Prometheus', async () => {
+  await call('GET', '/health');
+  await call('GET', '/datasets');
+  const text = await (await fetch(`${ORIGIN}/metrics`)).text();
+  assert(
+    /harita_http_request_duration_seconds_count\{function="health",method="GET",status="200"\} [1-9]/.test(
+      text,
+    ),
+    text.slice(0, 500),
+  );
+  assert(
+    /harita_http_request_duration_seconds_bucket\{function="datasets",method="GET",status="401",le="\+Inf"\} [1-9]/.test(
+      text,
+    ),
+  );
+  assert(/process_resident_memory_bytes \d+/.test(text));
+});

@@ -1,0 +1,29 @@
+/** What the demo needs of the stack, from the variables `./kit up` passes (compose/.env). */
+export interface DemoEnvironment {
+  apiUrl: string;
+  jwtSecret: string;
+  databaseUrl: string;
+  outputDir: string;
+  sceneSize: number;
+  links: { grafana: string | null; prometheus: string | null };
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`demo: ${name} is not set (./kit up sets it)`);
+  return value;
+}
+
+export function demoEnvironment(): DemoEnvironment {
+  return {
+    apiUrl: required('API_URL').replace(/\/+$/, ''),
+    jwtSecret: required('JWT_SECRET'),
+    databaseUrl: required('DATABASE_URL'),
+    outputDir: process.env['DEMO_OUTPUT_DIR'] ?? 'demo-output',
+    sceneSize: Number(process.env['DEMO_SCENE_SIZE'] ?? 2048),
+    links: {
+      grafana: process.env['GRAFANA_URL'] || null,
+      prometheus: process.env['PROMETHEUS_URL'] || null,
+    },
+  };
+}
