@@ -34,6 +34,9 @@ say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
 say "raster engine tests (GDAL is the oracle)"
 npx vitest run --root raster --reporter=default --reporter=json --outputFile.json="$results/raster.json"
+say "Kubernetes manifests (kustomize builds, schemas, policies)"
+ensure_debian_tool kubectl kubernetes-client
+npx vitest run --root k8s --reporter=default --reporter=json --outputFile.json="$results/k8s.json"
 say "model serving tests (the demo model, the TF-Serving-compatible server)"
 npx vitest run --root model-serving --reporter=default --reporter=json --outputFile.json="$results/model-serving.json"
 

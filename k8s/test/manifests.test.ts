@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  K8S,
+  build,
+  prometheusRule,
+  stackManifest,
+  RULE_FILE,
+  STACK_FILE,
+} from '../scripts/render.mjs';
+import { modelFor } from './schemas.js';
+
+// k8s/ as a cluster would receive it: every overlay built by kubectl's kustomize, every object
+// checked against the schema of its kind, and the policies the platform promises, checked in code.
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+}
+interface Container {
+  name: string;
+  image: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  livenessProbe?: unknown;
+  readinessProbe?: unknown;
+  securityContext?: {
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[] };
+  };
+  env?: { name: string; value?: string }[];
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+  terminationGracePeriodSeconds?: number;
+}
+
+const OVERLAYS = ['overlays/staging', 'overlays/production', 'overlays/gpu', 'optional/keda'];
+const objects = (directory: string): K8sObject[] =>
+  parseAllDocuments(build(directory))
+    .map((d) => d.toJSON() as K8sObject)
+    .filter(Boolean);
+function podSpec(object: K8sObject): PodSpec {
+  const spec = (object.spec?.['template'] as { spec?: PodSpec } | undefined)?.spec;
+  if (!spec) throw new Error(`${object.kind} ${object.metadata.name} has no pod template`);
+  return spec;
+}
+const workloads = (list: K8sObject[]) => list.filter((o) => o.kind === 'Deployment');
+function named(list: K8sObject[], kind: string, name: string): K8sObject {
+  const found = list.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found;
+}
+function firstContainer(pod: PodSpec): Container {
+  const [container] = pod.containers;
+  if (!container) throw new Error('a pod without containers');
+  return container;
+}
+
+describe.each(OVERLAYS)('%s', (overlay) => {
+  const list = objects(overlay);
+
+  it('builds, and every object validates against the schema of its kind', () => {
+    expect(list.length).toBeGreaterThan(0);
+    for (const object of list) {
+      const Model = modelFor(object.apiVersion, object.kind);
+      if (!Model) throw new Error(`${object.apiVersion} ${object.kind}: no schema covers it`);
+      expect(() => {
+        new Model(object).validate();
+      }, `${object.kind} ${object.metadata.name}`).not.toThrow();
+    }
+  });
+
+  it('gives every container requests, limits, probes, a non-root user, a read-only root and a pinned image', () => {
+    for (const workload of workloads(list)) {
+      const pod = podSpec(workload);
+      expect(pod.securityContext?.runAsNonRoot, workload.metadata.name).toBe(true);
+      expect(pod.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+      for (const container of pod.containers) {
+        const where = `${workload.metadata.name}/${container.name}`;
+        for (const side of ['requests', 'limits'] as const) {
+          expect(container.resources?.[side]?.['cpu'], `${where} ${side}.cpu`).toBeDefined();
+          expect(container.resources?.[side]?.['memory'], `${where} ${side}.memory`).toBeDefined();
+        }
+        expect(container.livenessProbe, `${where} liveness`).toBeDefined();
+        expect(container.readinessProbe, `${where} readiness`).toBeDefined();
+        expect(container.securityContext?.readOnlyRootFilesystem, where).toBe(true);
+        expect(container.securityContext?.allowPrivilegeEscalation, where).toBe(false);
+        expect(container.securityContext?.capabilities?.drop, where).toEqual(['ALL']);
+        expect(container.image, `${where}: a registry image with a tag`).toMatch(
+          /^[a-z0-9.-]+\/[^:]+:[\w.-]+$/,
+        );
+        expect(container.image, where).not.toMatch(/:latest$/);
+      }
+    }
+  });
+
+  it('denies all traffic by default in each namespace, and restricts its pods', () => {
+    const namespaces = new Set(list.map((o) => o.metadata.namespace).filter(Boolean));
+    for (const namespace of namespaces) {
+      const deny = list.find(
+        (o) =>
+          o.kind === 'NetworkPolicy' &&
+          o.metadata.namespace === namespace &&
+          JSON.stringify(o.spec?.['podSelector']) === '{}' &&
+          JSON.stringify(o.spec?.['policyTypes']) === '["Ingress","Egress"]' &&
+          !o.spec?.['ingress'] &&
+          !o.spec?.['egress'],
+      );
+      expect(deny, `default deny in ${String(namespace)}`).toBeDefined();
+      const object = named(list, 'Namespace', String(namespace));
+      expect(
+        object.metadata.labels?.['pod-security.kubernetes.io/enforce'],
+        String(namespace),
+      ).toBe('restricted');
+    }
+  });
+});
+
+describe('production', () => {
+  const list = objects('overlays/production');
+
+  it("runs the seed's worker: harita-job-worker, 1 CPU and 1 GiB, its secrets from harita-secrets, a grace period past its drain", () => {
+    const worker = named(list, 'Deployment', 'harita-job-worker');
+    const pod = podSpec(worker);
+    expect(worker.metadata.labels?.['app']).toBe('harita-job-worker');
+    const container = firstContainer(pod);
+    expect(container.resources).toEqual({
+      requests: { cpu: '1', memory: '1Gi' },
+      limits: { cpu: '1', memory: '1Gi' },
+    });
+    const secretKeys = (container.env ?? [])
+      .map(
+        (e) =>
+          (e as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }).valueFrom
+            ?.secretKeyRef,
+      )
+      .filter((ref) => ref !== undefined);
+    expect(new Set(secretKeys.map((ref) => ref.name))).toEqual(new Set(['harita-secrets']));
+    expect(secretKeys.map((ref) => ref.key).sort()).toEqual([
+      'redis-password',
+      's3-access-key-id',
+      's3-secret-access-key',
+      'supabase-service-role-key',
+      'supabase-url',
+    ]);
+    const drain = Number(container.env?.find((e) => e.name === 'SHUTDOWN_GRACE_SECONDS')?.value);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drain);
+    expect(container.env?.find((e) => e.name === 'WORKER_CONCURRENCY')?.value).toBe('5');
+  });
+
+  it('autoscales the worker from 3 replicas on CPU and memory, and TF Serving from 2, with disruption budgets', () => {
+    const hpa = named(list, 'HorizontalPodAutoscaler', 'harita-job-worker').spec as {
+      minReplicas: number;
+      metrics: { resource: { name: string } }[];
+    };
+    expect(hpa.minReplicas).toBeGreaterThanOrEqual(3);
+    expect(hpa.metrics.map((m) => m.resource.name).sort()).toEqual(['cpu', 'memory']);
+    expect(
+      (
+        named(list, 'HorizontalPodAutoscaler', 'tensorflow-serving').spec as {
+          minReplicas: number;
+        }
+      ).minReplicas,
+    ).toBeGreaterThanOrEqual(2);
+    expect(named(list, 'PodDisruptionBudget', 'harita-job-worker')).toBeDefined();
+    const serving = firstContainer(podSpec(named(list, 'Deployment', 'tensorflow-serving')));
+    expect(serving.resources?.limits).toEqual({ cpu: '2', memory: '2Gi' });
+    expect(JSON.stringify(serving.readinessProbe)).toContain('/v1/models/landcover');
+  });
+
+  it('has the alert rules of the compose stack, the very ones of monitoring/alerts.yml', () => {
+    const rule = named(list, 'PrometheusRule', 'harita-hive');
+    const source = parse(readFileSync(`${K8S}../monitoring/alerts.yml`, 'utf8')) as {
+      groups: unknown;
+    };
+    expect(rule.spec?.['groups']).toEqual(source.groups);
+    expect(readFileSync(RULE_FILE, 'utf8')).toBe(prometheusRule());
+  });
+
+  it('is what k8s/manifests/harita-hive-stack.yaml holds (render it again when this fails)', () => {
+    expect(readFileSync(STACK_FILE, 'utf8')).toBe(stackManifest());
+  });
+});
+
+describe('the GPU overlay', () => {
+  it('runs the -gpu image on one GPU per replica, tolerating GPU nodes', () => {
+    const serving = named(objects('overlays/gpu'), 'Deployment', 'tensorflow-serving');
+    const pod = podSpec(serving) as PodSpec & { tolerations?: { key: string }[] };
+    expect(firstContainer(pod).image).toMatch(/-gpu$/);
+    expect(firstContainer(pod).resources?.limits?.['nvidia.com/gpu']).toBe('1');
+    expect(pod.tolerations?.map((t) => t.key)).toContain('nvidia.com/gpu');
+  });
+});
+
+describe('the Bitnami chart values', () => {
+  it('turn on auth, persistence and metrics for Redis and MinIO', () => {
+    const redis = parse(readFileSync(`${K8S}charts/redis-values.yaml`, 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(redis['auth']).toMatchObject({
+      enabled: true,
+      existingSecret: 'harita-secrets',
+      existingSecretPasswordKey: 'redis-password',
+    });
+    expect(redis['master']?.['persistence']).toMatchObject({ enabled: true, size: '8Gi' });
+    expect(redis['metrics']?.['enabled']).toBe(true);
+    expect(redis['commonConfiguration']).toContain('appendonly yes');
+    const minio = parse(readFileSync(`${K8S}charts/minio-values.yaml`, 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(minio['persistence']).toMatchObject({ enabled: true, size: '100Gi' });
+    expect(minio['auth']?.['existingSecret']).toBe('harita-minio-credentials');
+    expect(minio['metrics']?.['serviceMonitor']).toMatchObject({ enabled: true });
+  });
+});
