@@ -48,6 +48,8 @@ export default tseslint.config(
       'e2e/src/demo-scene.ts',
       'e2e/test/*inference*.ts',
       'e2e/test/model-serving-conformance.test.ts',
+      'e2e/test/pipelines.test.ts',
+      'e2e/test/faults.test.ts',
       'e2e/bench/inference.ts',
     ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

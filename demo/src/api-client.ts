@@ -42,11 +42,13 @@ export class ApiClient {
       dataset: { id: string };
       upload: { url: string; headers: Record<string, string> };
     }>('POST', '/datasets', { name, file, bytes: body.length });
-    const put = await fetch(created.upload.url, {
-      method: 'PUT',
-      body,
-      headers: created.upload.headers,
-    });
+    // fetch sets Content-Length from the body itself (the signed value: the same size).
+    const headers = Object.fromEntries(
+      Object.entries(created.upload.headers).filter(
+        ([name]) => name.toLowerCase() !== 'content-length',
+      ),
+    );
+    const put = await fetch(created.upload.url, { method: 'PUT', body, headers });
     if (!put.ok) throw new ApiError(`upload: ${String(put.status)} ${await put.text()}`);
     await this.call('POST', `/datasets/${created.dataset.id}/complete`);
     return { id: created.dataset.id, file };

@@ -11,6 +11,7 @@ const MAIN = fileURLToPath(import.meta.resolve('@harita/worker'));
 export class WorkerProcess {
   static async start(env: Record<string, string>): Promise<WorkerProcess> {
     const worker = new WorkerProcess(
+      env['HEALTH_PORT'] ?? '9400',
       spawn(process.execPath, [MAIN], {
         env: { PATH: process.env.PATH ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,7 +30,11 @@ export class WorkerProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    /** Where its /healthz, /readyz and /metrics answer. */
+    readonly healthPort: string,
+    private readonly child: ChildProcess,
+  ) {
     this.child.stdout?.on('data', (chunk: Buffer) =>
       this.lines.push(...chunk.toString().split('\n').filter(Boolean)),
     );

@@ -21,6 +21,11 @@ export class RedisContainer extends GenericContainer {
       .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/));
   }
 
+  /** A fixed host port, kept across restarts (a mapped port would change with each start). */
+  withHostPort(port: number): this {
+    return this.withExposedPorts({ container: PORT, host: port });
+  }
+
   withPassword(password: string): this {
     this.password = password;
     return this;
