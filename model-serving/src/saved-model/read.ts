@@ -7,6 +7,8 @@ interface SavedModelJson {
   }[];
 }
 
+export type { SignatureDef, TensorInfo } from './schema.js';
+
 export class SavedModelError extends Error {
   override name = 'SavedModelError';
 }

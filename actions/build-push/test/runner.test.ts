@@ -1,0 +1,190 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The bundled action run as the runner runs it (inputs as INPUT_*, outputs and summary in the
+// files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name), building a real image and pushing it to a
+// real registry container; the manifest is then read back by digest from the registry's API.
+const run = promisify(execFile);
+const ACTION = fileURLToPath(new URL('..', import.meta.url));
+const REGISTRY_IMAGE = process.env['REGISTRY_IMAGE'] ?? 'registry:2.8';
+const BASE_IMAGE = process.env['REDIS_IMAGE'] ?? 'redis:7';
+let dir: string;
+let registry: string;
+let container: string;
+
+/** GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks, as the runner reads them. */
+function readOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([\w-]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match?.[1] || !match[2]) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i] ?? '');
+    outputs[match[1]] = value.join('\n');
+  }
+  return outputs;
+}
+
+function runAction(inputs: Record<string, string>): Promise<{ code: number | null; log: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    GITHUB_SHA: 'fedcba9876543210fedcba9876543210fedcba98',
+    GITHUB_REF: 'refs/tags/v1.4.2',
+    GITHUB_REPOSITORY: 'harita/hive',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STATE: join(dir, 'state'),
+    INPUT_SBOM: 'false',
+    INPUT_PROVENANCE: 'false',
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ACTION, 'dist/main.js')], { cwd: dir, env });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.on('exit', (code) => {
+      resolve({ code, log });
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'build-push-'));
+  await Promise.all(['output', 'summary', 'state'].map((f) => writeFile(join(dir, f), '')));
+  await writeFile(
+    join(dir, 'Dockerfile'),
+    `FROM ${BASE_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /tmp/greeting\n`,
+  );
+  container = (
+    await run('docker', [
+      'run',
+      '-d',
+      '--label',
+      'dev.harita.e2e=true',
+      '-p',
+      '127.0.0.1::5000',
+      REGISTRY_IMAGE,
+    ])
+  ).stdout.trim();
+  const port =
+    (await run('docker', ['port', container, '5000/tcp'])).stdout.trim().split(':').at(-1) ?? '';
+  registry = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (
+    !(await fetch(`http://${registry}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline) throw new Error('the registry did not answer');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+});
+
+afterAll(async () => {
+  if (container) await run('docker', ['rm', '-f', '-v', container]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('build-push, run as the runner runs it', () => {
+  it('builds and pushes to a real registry; the digest it reports is the manifest the registry serves', async () => {
+    const image = `${registry}/harita/probe`;
+    const result = await runAction({
+      image,
+      push: 'true',
+      context: '.',
+      file: 'Dockerfile',
+      'build-args': 'GREETING=hello',
+      'default-branch': 'main',
+    });
+    expect(result.code, result.log).toBe(0);
+    const outputs = readOutputs(await readFile(join(dir, 'output'), 'utf8'));
+    expect(outputs['digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(outputs['image']).toBe(`${image}@${outputs['digest'] ?? ''}`);
+    expect(outputs['tags']?.split('\n')).toEqual([
+      `${image}:sha-fedcba9`,
+      `${image}:1.4.2`,
+      `${image}:1.4`,
+      `${image}:1`,
+    ]);
+    const manifest = await fetch(
+      `http://${registry}/v2/harita/probe/manifests/${outputs['digest'] ?? ''}`,
+      {
+        headers: {
+          accept:
+            'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+        },
+      },
+    );
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('docker-content-digest')).toBe(outputs['digest']);
+    const tags = (await (await fetch(`http://${registry}/v2/harita/probe/tags/list`)).json()) as {
+      tags: string[];
+    };
+    expect(tags.tags.sort()).toEqual(['1', '1.4', '1.4.2', 'sha-fedcba9']);
+    const config = (
+      await run('docker', [
+        'image',
+        'inspect',
+        '--format',
+        '{{json .Config.Labels}}',
+        `${image}:1.4.2`,
+      ])
+    ).stdout;
+    expect(JSON.parse(config)).toMatchObject({
+      'org.opencontainers.image.revision': 'fedcba9876543210fedcba9876543210fedcba98',
+      'org.opencontainers.image.version': '1.4.2',
+    });
+    expect(await readFile(join(dir, 'summary'), 'utf8')).toContain(
+      `${image}@${outputs['digest'] ?? ''}`,
+    );
+  });
+
+  it('fails the step with the reason when the build fails', async () => {
+    await writeFile(join(dir, 'Broken.Dockerfile'), 'FROM scratch\nRUN false\n');
+    const result = await runAction({
+      image: `${registry}/harita/broken`,
+      push: 'true',
+      file: 'Broken.Dockerfile',
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.log).toMatch(/::error::docker build failed/);
+  });
+});
+
+describe('dist/', () => {
+  it('is what bundling src/ gives now (run `npm run bundle --workspace actions/build-push` when this fails)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'build-push-dist-'));
+    try {
+      const bundle = JSON.parse(await readFile(join(ACTION, 'package.json'), 'utf8')) as {
+        scripts: { bundle: string };
+      };
+      await run(
+        'bash',
+        [
+          '-c',
+          bundle.scripts.bundle
+            .replace('--outdir=dist', `--outdir=${out}`)
+            .replace(/^esbuild/, join(ACTION, '../../node_modules/.bin/esbuild')),
+        ],
+        { cwd: ACTION },
+      );
+      for (const file of ['main.js', 'post.js']) {
+        expect(
+          (await readFile(join(out, file))).equals(await readFile(join(ACTION, 'dist', file))),
+          file,
+        ).toBe(true);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});

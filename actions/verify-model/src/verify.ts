@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLASS_NODATA, CogWriter, predictChipsToCog, RasterReader, saveCog } from '@harita/raster';
+import { demoSceneRows } from '@harita/model-serving/demo-scene';
+import { readSavedModelSignatures } from '@harita/model-serving/saved-model';
+import { chipPredictor, ModelServingClient, segmentationModel } from '@harita/worker/model-serving';
+import { asServingMetadata, signatureDigest } from './contract.js';
+import type { Inputs } from './inputs.js';
+
+export interface Verdict {
+  chipSize: number;
+  bands: number;
+  classCount: number;
+  signature: string;
+  histogram: Record<string, number>;
+  output: string;
+}
+
+/** A 4-band sample scene (the demo scene) when the model repository gives none. */
+async function sampleScene(path: string): Promise<void> {
+  const writer = await CogWriter.create({
+    width: 600,
+    height: 450,
+    bandCount: 4,
+    dataType: 'UInt16',
+    nodata: 0,
+  });
+  const bands = demoSceneRows(600, 450, 0, 450);
+  await writer.writeWith(450, (out) => {
+    bands.forEach((band, b) => out[b]?.set(band));
+  });
+  await saveCog(await writer.finish(), path);
+}
+
+/**
+ * The model repository's gate: its SavedModel meets the platform's inference contract (the very
+ * check the worker makes), TF Serving serves exactly its signatures, and the worker's inference
+ * pipeline runs with it on a sample raster to a complete map of valid class ids.
+ */
+export async function verifyModel(
+  inputs: Inputs,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<Verdict> {
+  const signatures = readSavedModelSignatures(
+    await readFile(join(inputs.savedModel, 'saved_model.pb')),
+  );
+  const contract = segmentationModel(
+    inputs.model,
+    undefined,
+    asServingMetadata(signatures),
+    inputs.bands.length,
+    false,
+  );
+  log(
+    `contract: ${String(contract.chipSize)}-pixel chips of ${String(contract.bands)} bands, ${String(contract.classCount)} classes`,
+  );
+  const client = new ModelServingClient({
+    baseUrl: inputs.servingUrl,
+    timeoutMs: 60_000,
+    retries: 3,
+  });
+  const served = await client.metadata(inputs.model, undefined, AbortSignal.timeout(120_000));
+  const expected = signatureDigest(asServingMetadata(signatures));
+  const actual = signatureDigest(served);
+  const missing = expected.filter((row) => !actual.includes(row));
+  if (missing.length > 0)
+    throw new Error(
+      `TF Serving does not serve this SavedModel's signatures: ${missing.join('; ')}`,
+    );
+  const model = segmentationModel(inputs.model, undefined, served, inputs.bands.length, false);
+  const sample = inputs.sample || join(workDir, 'verify-model-sample.tif');
+  if (!inputs.sample) await sampleScene(sample);
+  const output = join(workDir, 'verify-model-classes.tif');
+  await predictChipsToCog(sample, output, {
+    bands: inputs.bands,
+    chipSize: model.chipSize,
+    halo: inputs.halo,
+    batchSize: inputs.batchSize,
+    scale: inputs.scale,
+    classNames: Array.from({ length: model.classCount }, (_, k) => `class ${String(k)}`),
+    predict: chipPredictor(client, model),
+  });
+  const reader = await RasterReader.open(output);
+  const histogram: Record<string, number> = {};
+  try {
+    const ids = (await reader.readRows(0, reader.info.height, [0])).bands[0];
+    for (const id of ids ?? []) {
+      if (id !== CLASS_NODATA && id >= model.classCount)
+        throw new Error(
+          `the map holds class ${String(id)}; the model has ${String(model.classCount)}`,
+        );
+      const key = id === CLASS_NODATA ? 'nodata' : String(id);
+      histogram[key] = (histogram[key] ?? 0) + 1;
+    }
+  } finally {
+    await reader.close();
+  }
+  if (Object.keys(histogram).every((k) => k === 'nodata'))
+    throw new Error('the model classified no pixel of the sample');
+  return {
+    chipSize: model.chipSize,
+    bands: model.bands,
+    classCount: model.classCount,
+    signature: model.signature,
+    histogram,
+    output,
+  };
+}
