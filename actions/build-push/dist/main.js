@@ -20441,6 +20441,7 @@ function buildArguments(plan, buildx, metadataFile) {
     if (metadataFile) args.push("--metadata-file", metadataFile);
     args.push(plan.push ? "--push" : "--load");
   } else {
+    args.push("--force-rm");
     for (const from of plan.cacheFrom) if (!from.includes("=")) args.push("--cache-from", from);
   }
   args.push(plan.context);

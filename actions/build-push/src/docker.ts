@@ -59,6 +59,8 @@ export function buildArguments(plan: BuildPlan, buildx: boolean, metadataFile?: 
     if (metadataFile) args.push('--metadata-file', metadataFile);
     args.push(plan.push ? '--push' : '--load');
   } else {
+    // A failed step's container is removed too: runners are reused, and would collect them.
+    args.push('--force-rm');
     // The legacy builder has no --platform, --cache-to or --push; --cache-from takes images.
     for (const from of plan.cacheFrom) if (!from.includes('=')) args.push('--cache-from', from);
   }

@@ -156,7 +156,20 @@ describe('build-push, run as the runner runs it', () => {
       file: 'Broken.Dockerfile',
     });
     expect(result.code).not.toBe(0);
-    expect(result.log).toMatch(/::error::docker build failed/);
+    expect(result.log).toMatch(/::error::docker (buildx )?build failed/);
+    // Nothing of the failed build is left behind on the runner.
+    const left = await run('docker', [
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      'status=created',
+      '--filter',
+      'status=exited',
+      '--filter',
+      `since=${container}`,
+    ]);
+    expect(left.stdout.trim()).toBe('');
   });
 });
 

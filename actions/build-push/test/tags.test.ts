@@ -103,7 +103,7 @@ describe('the docker command line', () => {
     ]);
   });
 
-  it('without buildx: what the legacy builder takes (image caches only, no push flag)', () => {
+  it('without buildx: what the legacy builder takes (image caches only, no push flag), leaving no failed container', () => {
     expect(buildArguments(plan, false)).toEqual([
       'build',
       '--file',
@@ -116,6 +116,7 @@ describe('the docker command line', () => {
       'a=b',
       '--build-arg',
       'NODE_IMAGE=node:24',
+      '--force-rm',
       '--cache-from',
       'ghcr.io/o/w:main',
       '.',
