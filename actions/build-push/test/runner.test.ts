@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction, staleDistFiles } from '../../test-support/runner.js';
 
 // The bundled action run as the runner runs it (inputs as INPUT_*, outputs and summary in the
 // files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name), building a real image and pushing it to a
@@ -17,48 +18,16 @@ let dir: string;
 let registry: string;
 let container: string;
 
-/** GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks, as the runner reads them. */
-function readOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([\w-]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!match?.[1] || !match[2]) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i] ?? '');
-    outputs[match[1]] = value.join('\n');
-  }
-  return outputs;
-}
-
-function runAction(inputs: Record<string, string>): Promise<{ code: number | null; log: string }> {
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    GITHUB_SHA: 'fedcba9876543210fedcba9876543210fedcba98',
-    GITHUB_REF: 'refs/tags/v1.4.2',
-    GITHUB_REPOSITORY: 'harita/hive',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    GITHUB_STATE: join(dir, 'state'),
-    INPUT_SBOM: 'false',
-    INPUT_PROVENANCE: 'false',
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ACTION, 'dist/main.js')], { cwd: dir, env });
-    let log = '';
-    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.on('exit', (code) => {
-      resolve({ code, log });
-    });
-  });
-}
+const GIT = {
+  GITHUB_SHA: 'fedcba9876543210fedcba9876543210fedcba98',
+  GITHUB_REF: 'refs/tags/v1.4.2',
+  GITHUB_REPOSITORY: 'harita/hive',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+const defaults = { sbom: 'false', provenance: 'false' };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'build-push-'));
-  await Promise.all(['output', 'summary', 'state'].map((f) => writeFile(join(dir, f), '')));
   await writeFile(
     join(dir, 'Dockerfile'),
     `FROM ${BASE_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /tmp/greeting\n`,
@@ -97,16 +66,22 @@ afterAll(async () => {
 describe('build-push, run as the runner runs it', () => {
   it('builds and pushes to a real registry; the digest it reports is the manifest the registry serves', async () => {
     const image = `${registry}/harita/probe`;
-    const result = await runAction({
-      image,
-      push: 'true',
-      context: '.',
-      file: 'Dockerfile',
-      'build-args': 'GREETING=hello',
-      'default-branch': 'main',
-    });
+    const result = await runAction(
+      ACTION,
+      dir,
+      {
+        ...defaults,
+        image,
+        push: 'true',
+        context: '.',
+        file: 'Dockerfile',
+        'build-args': 'GREETING=hello',
+        'default-branch': 'main',
+      },
+      GIT,
+    );
     expect(result.code, result.log).toBe(0);
-    const outputs = readOutputs(await readFile(join(dir, 'output'), 'utf8'));
+    const outputs = result.outputs;
     expect(outputs['digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(outputs['image']).toBe(`${image}@${outputs['digest'] ?? ''}`);
     expect(outputs['tags']?.split('\n')).toEqual([
@@ -143,18 +118,22 @@ describe('build-push, run as the runner runs it', () => {
       'org.opencontainers.image.revision': 'fedcba9876543210fedcba9876543210fedcba98',
       'org.opencontainers.image.version': '1.4.2',
     });
-    expect(await readFile(join(dir, 'summary'), 'utf8')).toContain(
-      `${image}@${outputs['digest'] ?? ''}`,
-    );
+    expect(result.summary).toContain(`${image}@${outputs['digest'] ?? ''}`);
   });
 
   it('fails the step with the reason when the build fails', async () => {
     await writeFile(join(dir, 'Broken.Dockerfile'), 'FROM scratch\nRUN false\n');
-    const result = await runAction({
-      image: `${registry}/harita/broken`,
-      push: 'true',
-      file: 'Broken.Dockerfile',
-    });
+    const result = await runAction(
+      ACTION,
+      dir,
+      {
+        ...defaults,
+        image: `${registry}/harita/broken`,
+        push: 'true',
+        file: 'Broken.Dockerfile',
+      },
+      GIT,
+    );
     expect(result.code).not.toBe(0);
     expect(result.log).toMatch(/::error::docker (buildx )?build failed/);
     // Nothing of the failed build is left behind on the runner.
@@ -175,29 +154,6 @@ describe('build-push, run as the runner runs it', () => {
 
 describe('dist/', () => {
   it('is what bundling src/ gives now (run `npm run bundle --workspace actions/build-push` when this fails)', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'build-push-dist-'));
-    try {
-      const bundle = JSON.parse(await readFile(join(ACTION, 'package.json'), 'utf8')) as {
-        scripts: { bundle: string };
-      };
-      await run(
-        'bash',
-        [
-          '-c',
-          bundle.scripts.bundle
-            .replace('--outdir=dist', `--outdir=${out}`)
-            .replace(/^esbuild/, join(ACTION, '../../node_modules/.bin/esbuild')),
-        ],
-        { cwd: ACTION },
-      );
-      for (const file of ['main.js', 'post.js']) {
-        expect(
-          (await readFile(join(out, file))).equals(await readFile(join(ACTION, 'dist', file))),
-          file,
-        ).toBe(true);
-      }
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    expect(await staleDistFiles(ACTION, ['main.js', 'post.js'])).toEqual([]);
   });
 });

@@ -1,15 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAction, staleDistFiles } from '../../test-support/runner.js';
 
 // deploy-functions bundled and run as the runner runs it, with a Supabase CLI stand-in (no
 // Supabase project is reachable here) and a real health server that is slow to come up.
-const run = promisify(execFile);
 const ACTION = fileURLToPath(new URL('..', import.meta.url));
 const REF = 'abcdefghij0123456789';
 let dir: string;
@@ -17,44 +15,29 @@ let server: Server;
 let healthUrl: string;
 let unhealthyAnswers: number;
 
-async function runAction(inputs: Record<string, string>, extra: Record<string, string> = {}) {
-  await Promise.all(['output', 'summary', 'log'].map((f) => writeFile(join(dir, f), '')));
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    RUNNER_TEMP: dir,
-    STAND_IN_LOG: join(dir, 'log'),
-    INPUT_SUPABASE: join(ACTION, 'test/supabase-stand-in.mjs'),
-    INPUT_WORKDIR: join(dir, 'functions'),
-    'INPUT_HEALTH-URL': healthUrl,
-    'INPUT_HEALTH-TIMEOUT': '20s',
-    ...extra,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, log } = await new Promise<{ code: number | null; log: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ACTION, 'dist/main.js')], { env });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.on('exit', (exitCode) => {
-      resolve({ code: exitCode, log: text });
-    });
-  });
-  const calls = (await readFile(join(dir, 'log'), 'utf8'))
+async function deployWith(inputs: Record<string, string>, extra: Record<string, string> = {}) {
+  const log = join(dir, 'log');
+  await writeFile(log, '');
+  const result = await runAction(
+    ACTION,
+    dir,
+    {
+      supabase: join(ACTION, 'test/supabase-stand-in.mjs'),
+      workdir: join(dir, 'functions'),
+      'health-url': healthUrl,
+      'health-timeout': '20s',
+      ...inputs,
+    },
+    { STAND_IN_LOG: log, ...extra },
+  );
+  const calls = (await readFile(log, 'utf8'))
     .split('\n')
     .filter(Boolean)
     .map(
-      (l) =>
-        JSON.parse(l) as { args: string[]; cwd: string; token: string; envFile: string | null },
+      (line) =>
+        JSON.parse(line) as { args: string[]; cwd: string; token: string; envFile: string | null },
     );
-  return {
-    code,
-    log,
-    calls,
-    output: await readFile(join(dir, 'output'), 'utf8'),
-    summary: await readFile(join(dir, 'summary'), 'utf8'),
-  };
+  return { ...result, calls };
 }
 
 beforeEach(async () => {
@@ -78,7 +61,7 @@ afterEach(async () => {
 
 describe('deploy-functions, run as the runner runs it', () => {
   it('sets the secrets from a file, deploys, waits for health, with the token and secrets masked', async () => {
-    const result = await runAction({
+    const result = await deployWith({
       'project-ref': REF,
       'access-token': 'sbp_token_value',
       secrets: 'JWT_SECRET=abc def\nREDIS_PASSWORD=p@ss',
@@ -96,20 +79,20 @@ describe('deploy-functions, run as the runner runs it', () => {
     expect(result.log).toContain('::add-mask::sbp_token_value');
     expect(result.log).toContain('::add-mask::abc def');
     expect(result.calls.flatMap((c) => c.args).join(' ')).not.toContain('p@ss');
-    expect(result.output).toContain('200');
+    expect(result.outputs['health-status']).toBe('200');
     expect(result.summary).toContain('`JWT_SECRET`, `REDIS_PASSWORD`');
     expect(result.summary).toContain('answered 200');
   });
 
   it('fails when the deploy fails, and when health never answers 200', async () => {
-    const failing = await runAction(
+    const failing = await deployWith(
       { 'project-ref': REF, 'access-token': 't' },
       { STAND_IN_FAIL_DEPLOY: '1' },
     );
     expect(failing.code).not.toBe(0);
     expect(failing.log).toMatch(/::error::supabase functions deploy failed/);
     unhealthyAnswers = 1000;
-    const unhealthy = await runAction({
+    const unhealthy = await deployWith({
       'project-ref': REF,
       'access-token': 't',
       'health-timeout': '3s',
@@ -119,10 +102,10 @@ describe('deploy-functions, run as the runner runs it', () => {
   });
 
   it('refuses a malformed project ref or secret line before running anything', async () => {
-    const badRef = await runAction({ 'project-ref': 'Not-A-Ref', 'access-token': 't' });
+    const badRef = await deployWith({ 'project-ref': 'Not-A-Ref', 'access-token': 't' });
     expect(badRef.code).not.toBe(0);
     expect(badRef.log).toMatch(/is not a Supabase project ref/);
-    const badSecret = await runAction({
+    const badSecret = await deployWith({
       'project-ref': REF,
       'access-token': 't',
       secrets: 'SUPABASE_URL=x',
@@ -134,26 +117,6 @@ describe('deploy-functions, run as the runner runs it', () => {
 
 describe('dist/', () => {
   it('is what bundling src/ gives now (run `npm run bundle --workspace actions/deploy-functions` when this fails)', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'deploy-functions-dist-'));
-    try {
-      const bundle = JSON.parse(await readFile(join(ACTION, 'package.json'), 'utf8')) as {
-        scripts: { bundle: string };
-      };
-      await run(
-        'bash',
-        [
-          '-c',
-          bundle.scripts.bundle
-            .replace('--outdir=dist', `--outdir=${out}`)
-            .replace(/^esbuild/, join(ACTION, '../../node_modules/.bin/esbuild')),
-        ],
-        { cwd: ACTION },
-      );
-      expect(
-        (await readFile(join(out, 'main.js'))).equals(await readFile(join(ACTION, 'dist/main.js'))),
-      ).toBe(true);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    expect(await staleDistFiles(ACTION, ['main.js'])).toEqual([]);
   });
 });

@@ -1,14 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAction, staleDistFiles } from '../../test-support/runner.js';
 
 // deploy-k8s bundled and run as the runner runs it, on the production overlay, against a kubectl
 // stand-in that models rollouts succeeding, timing out and failing (no API server runs here).
-const run = promisify(execFile);
 const ACTION = fileURLToPath(new URL('..', import.meta.url));
 const OVERLAY = fileURLToPath(new URL('../../../k8s/overlays/production', import.meta.url));
 const WORKER = 'ghcr.io/harita-hive/harita-worker';
@@ -24,7 +22,7 @@ interface State {
   undone: string[];
 }
 
-async function runAction(
+async function deployWith(
   inputs: Record<string, string>,
   rollout = 'success',
   revisions: Record<string, number> = {},
@@ -34,41 +32,27 @@ async function runAction(
     statePath,
     JSON.stringify({ calls: [], revisions, annotations: {}, images: {}, undone: [] }),
   );
-  await Promise.all(['output', 'summary'].map((f) => writeFile(join(dir, f), '')));
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    GITHUB_SHA: 'abc123',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'harita/hive',
-    GITHUB_RUN_ID: '77',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    RUNNER_TEMP: dir,
-    STAND_IN_STATE: statePath,
-    STAND_IN_ROLLOUT: rollout,
-    INPUT_KUBECTL: join(ACTION, 'test/kubectl-stand-in.mjs'),
-    'INPUT_DRY-RUN': 'false',
-    INPUT_DIFF: 'false',
-    INPUT_TIMEOUT: '60s',
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, log } = await new Promise<{ code: number | null; log: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ACTION, 'dist/main.js')], { env });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.on('exit', (exitCode) => {
-      resolve({ code: exitCode, log: text });
-    });
-  });
-  return {
-    code,
-    log,
-    state: JSON.parse(await readFile(statePath, 'utf8')) as State,
-    output: await readFile(join(dir, 'output'), 'utf8'),
-    summary: await readFile(join(dir, 'summary'), 'utf8'),
-  };
+  const result = await runAction(
+    ACTION,
+    dir,
+    {
+      kubectl: join(ACTION, 'test/kubectl-stand-in.mjs'),
+      'dry-run': 'false',
+      diff: 'false',
+      timeout: '60s',
+      ...inputs,
+    },
+    {
+      GITHUB_SHA: 'abc123',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'harita/hive',
+      GITHUB_RUN_ID: '77',
+      GITHUB_ACTOR: 'octocat',
+      STAND_IN_STATE: statePath,
+      STAND_IN_ROLLOUT: rollout,
+    },
+  );
+  return { ...result, state: JSON.parse(await readFile(statePath, 'utf8')) as State };
 }
 
 const pins = `${WORKER}=${WORKER}@${digest('a')}\n${SERVING}=${SERVING}@${digest('b')}`;
@@ -82,7 +66,7 @@ afterEach(async () => {
 
 describe('deploy-k8s, run as the runner runs it', () => {
   it('pins the images by digest, applies server-side with its field manager, annotates, waits, and outputs the revisions', async () => {
-    const result = await runAction({ overlay: OVERLAY, images: pins }, 'success', {
+    const result = await deployWith({ overlay: OVERLAY, images: pins }, 'success', {
       'harita-hive/harita-job-worker': 4,
       'harita-hive/tensorflow-serving': 2,
     });
@@ -103,14 +87,14 @@ describe('deploy-k8s, run as the runner runs it', () => {
       '--timeout=60s',
       '--timeout=60s',
     ]);
-    expect(result.output).toContain('{"harita-job-worker":"5","tensorflow-serving":"3"}');
+    expect(result.outputs['revision']).toBe('{"harita-job-worker":"5","tensorflow-serving":"3"}');
     expect(result.summary).toContain('| `harita-job-worker` | 5 |');
     expect(result.state.undone).toEqual([]);
   });
 
   it('rolls back every Deployment it changed when a rollout times out or fails, and fails with the reason', async () => {
     for (const rollout of ['timeout', 'failure']) {
-      const result = await runAction({ overlay: OVERLAY, images: pins }, rollout, {
+      const result = await deployWith({ overlay: OVERLAY, images: pins }, rollout, {
         'harita-hive/harita-job-worker': 4,
         'harita-hive/tensorflow-serving': 2,
       });
@@ -128,13 +112,13 @@ describe('deploy-k8s, run as the runner runs it', () => {
   });
 
   it('a first deploy that fails has nothing to roll back to', async () => {
-    const result = await runAction({ overlay: OVERLAY, images: pins }, 'failure');
+    const result = await deployWith({ overlay: OVERLAY, images: pins }, 'failure');
     expect(result.code).not.toBe(0);
     expect(result.state.undone).toEqual([]);
   });
 
   it('dry run and diff: the server-side dry run and the diff in the summary, nothing applied', async () => {
-    const result = await runAction({
+    const result = await deployWith({
       overlay: OVERLAY,
       images: pins,
       'dry-run': 'true',
@@ -150,10 +134,10 @@ describe('deploy-k8s, run as the runner runs it', () => {
   });
 
   it('refuses a pin without a digest, and one that matches no container, before touching the cluster', async () => {
-    const tag = await runAction({ overlay: OVERLAY, images: `${WORKER}=${WORKER}:0.2.0` });
+    const tag = await deployWith({ overlay: OVERLAY, images: `${WORKER}=${WORKER}:0.2.0` });
     expect(tag.code).not.toBe(0);
     expect(tag.log).toMatch(/pin images by digest/);
-    const typo = await runAction({
+    const typo = await deployWith({
       overlay: OVERLAY,
       images: `ghcr.io/harita-hive/harita-wrker=ghcr.io/x@${digest('c')}`,
     });
@@ -165,26 +149,6 @@ describe('deploy-k8s, run as the runner runs it', () => {
 
 describe('dist/', () => {
   it('is what bundling src/ gives now (run `npm run bundle --workspace actions/deploy-k8s` when this fails)', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'deploy-k8s-dist-'));
-    try {
-      const bundle = JSON.parse(await readFile(join(ACTION, 'package.json'), 'utf8')) as {
-        scripts: { bundle: string };
-      };
-      await run(
-        'bash',
-        [
-          '-c',
-          bundle.scripts.bundle
-            .replace('--outdir=dist', `--outdir=${out}`)
-            .replace(/^esbuild/, join(ACTION, '../../node_modules/.bin/esbuild')),
-        ],
-        { cwd: ACTION },
-      );
-      expect(
-        (await readFile(join(out, 'main.js'))).equals(await readFile(join(ACTION, 'dist/main.js'))),
-      ).toBe(true);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    expect(await staleDistFiles(ACTION, ['main.js'])).toEqual([]);
   });
 });
