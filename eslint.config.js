@@ -45,7 +45,6 @@ export default tseslint.config(
       'model-serving/**/*.ts',
       'worker/src/model-serving/*.ts',
       'e2e/src/whole-image.ts',
-      'e2e/src/demo-scene.ts',
       'e2e/test/*inference*.ts',
       'e2e/test/model-serving-conformance.test.ts',
       'e2e/test/pipelines.test.ts',

@@ -22,7 +22,7 @@ console.log(
   `demo: tenant ${tenant}; a ${String(env.sceneSize)} x ${String(env.sceneSize)} scene (blue, green, red, NIR)`,
 );
 const scenePath = join(out, 'scene.tif');
-await writeDemoScene(scenePath, env.sceneSize);
+await writeDemoScene(scenePath, env.sceneSize, env.sceneSize);
 const dataset = await api.uploadDataset('demo scene', scenePath);
 console.log(`demo: dataset ${dataset.id} uploaded and validated`);
 

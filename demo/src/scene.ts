@@ -1,5 +1,5 @@
 import { CogWriter, saveCog } from '@harita/raster';
-import { DEMO_SCENE_NODATA, demoSceneRows } from '@harita/model-serving';
+import { DEMO_SCENE_NODATA, demoSceneRows } from '@harita/model-serving/demo-scene';
 
 const UTM_33N = {
   geoKeyDirectory: [
@@ -11,10 +11,10 @@ const UTM_33N = {
 };
 
 /** The demo scene (lakes, fields, bare ground; Sentinel-2-like digital numbers) as a COG. */
-export async function writeDemoScene(path: string, size: number): Promise<void> {
+export async function writeDemoScene(path: string, width: number, height: number): Promise<void> {
   const writer = await CogWriter.create({
-    width: size,
-    height: size,
+    width,
+    height,
     bandCount: 4,
     dataType: 'UInt16',
     nodata: DEMO_SCENE_NODATA,
@@ -25,9 +25,9 @@ export async function writeDemoScene(path: string, size: number): Promise<void> 
       offset: 0,
     })),
   });
-  for (let y = 0; y < size; y += 512) {
-    const rows = Math.min(512, size - y);
-    const bands = demoSceneRows(size, size, y, rows);
+  for (let y = 0; y < height; y += 512) {
+    const rows = Math.min(512, height - y);
+    const bands = demoSceneRows(width, height, y, rows);
     await writer.writeWith(rows, (out) => {
       bands.forEach((band, b) => {
         out[b]?.set(band);

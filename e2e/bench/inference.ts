@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetKey, JOB_QUEUE_NAME, type QueuedJob } from '@harita/contracts';
 import { Queue } from 'bullmq';
-import { writeDemoScene } from '../src/demo-scene.js';
+import { writeDemoScene } from '@harita/demo/scene';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { ModelServingContainer } from '../src/services/model-serving.js';
 import { ObjectStoreContainer } from '../src/services/object-store.js';

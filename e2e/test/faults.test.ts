@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type JobView } from '@harita/demo/api-client';
-import { writeDemoScene } from '../src/demo-scene.js';
+import { writeDemoScene } from '@harita/demo/scene';
 import { HaritaSystem } from '../src/system.js';
 
 // Faults injected into the whole system while jobs run through the API: Redis restarted, a worker

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_NODATA, RasterReader, predictChipsToCog, type PredictChips } from '@harita/raster';
 import { LANDCOVER } from '@harita/model-serving';
-import { writeDemoScene } from '../src/demo-scene.js';
+import { writeDemoScene } from '@harita/demo/scene';
 import { predictClassIds, wholeScenePrediction } from '../src/whole-image.js';
 
 // The raster engine's chip-by-chip inference, stitched, against one prediction over the whole

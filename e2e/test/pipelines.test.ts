@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type JobView } from '@harita/demo/api-client';
 import { CLASS_NODATA, RasterReader } from '@harita/raster';
-import { writeDemoScene } from '../src/demo-scene.js';
+import { writeDemoScene } from '@harita/demo/scene';
 import { HaritaSystem } from '../src/system.js';
 import { wholeScenePrediction } from '../src/whole-image.js';
 

@@ -11,7 +11,7 @@ import type { Client } from 'minio';
 import { datasetKey, JOB_QUEUE_NAME, type JobEvent, type QueuedJob } from '@harita/contracts';
 import { CLASS_NODATA, RasterReader } from '@harita/raster';
 import { readAll } from '../src/bytes.js';
-import { writeDemoScene } from '../src/demo-scene.js';
+import { writeDemoScene } from '@harita/demo/scene';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import {
   ModelServingContainer,

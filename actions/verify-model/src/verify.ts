@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLASS_NODATA, CogWriter, predictChipsToCog, RasterReader, saveCog } from '@harita/raster';
-import { demoSceneRows } from '@harita/model-serving/demo-scene';
+import { writeDemoScene } from '@harita/demo/scene';
+import { CLASS_NODATA, predictChipsToCog, RasterReader } from '@harita/raster';
 import { readSavedModelSignatures } from '@harita/model-serving/saved-model';
 import { chipPredictor, ModelServingClient, segmentationModel } from '@harita/worker/model-serving';
 import { asServingMetadata, signatureDigest } from './contract.js';
@@ -14,22 +14,6 @@ export interface Verdict {
   signature: string;
   histogram: Record<string, number>;
   output: string;
-}
-
-/** A 4-band sample scene (the demo scene) when the model repository gives none. */
-async function sampleScene(path: string): Promise<void> {
-  const writer = await CogWriter.create({
-    width: 600,
-    height: 450,
-    bandCount: 4,
-    dataType: 'UInt16',
-    nodata: 0,
-  });
-  const bands = demoSceneRows(600, 450, 0, 450);
-  await writer.writeWith(450, (out) => {
-    bands.forEach((band, b) => out[b]?.set(band));
-  });
-  await saveCog(await writer.finish(), path);
 }
 
 /**
@@ -70,7 +54,8 @@ export async function verifyModel(
     );
   const model = segmentationModel(inputs.model, undefined, served, inputs.bands.length, false);
   const sample = inputs.sample || join(workDir, 'verify-model-sample.tif');
-  if (!inputs.sample) await sampleScene(sample);
+  // Without a sample of the repository's own, the demo scene: four bands, UTM, a nodata corner.
+  if (!inputs.sample) await writeDemoScene(sample, 600, 450);
   const output = join(workDir, 'verify-model-classes.tif');
   await predictChipsToCog(sample, output, {
     bands: inputs.bands,
