@@ -8,8 +8,9 @@ cd "$KIT_ROOT"
 tag=${1:-harita/functions:dev}
 ensure_engine
 select_image_set
-say "building $tag on ${DENO_IMAGE:-denoland/deno:2.9.6}"
+deno_image=$(image_of DENO_IMAGE)
+say "building $tag on $deno_image"
 with_build_ca docker build -q -f functions/Dockerfile \
-  --build-arg "NODE_IMAGE=${NODE_IMAGE:-node:24-bookworm-slim}" \
-  --build-arg "DENO_IMAGE=${DENO_IMAGE:-denoland/deno:2.9.6}" \
+  --build-arg "NODE_IMAGE=$(image_of NODE_IMAGE)" \
+  --build-arg "DENO_IMAGE=$deno_image" \
   -t "$tag" .

@@ -8,7 +8,6 @@ cd "$KIT_ROOT"
 tag=${1:-harita/worker:dev}
 ensure_engine
 select_image_set
-say "building $tag on ${NODE_IMAGE:-node:24-bookworm-slim}"
-with_build_ca docker build -q -f worker/Dockerfile \
-  --build-arg "NODE_IMAGE=${NODE_IMAGE:-node:24-bookworm-slim}" \
-  -t "$tag" .
+node_image=$(image_of NODE_IMAGE)
+say "building $tag on $node_image"
+with_build_ca docker build -q -f worker/Dockerfile --build-arg "NODE_IMAGE=$node_image" -t "$tag" .

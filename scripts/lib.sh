@@ -109,6 +109,19 @@ with_build_ca() {
   return "$status"
 }
 
+# The public image compose/images.tsv pins for a variable (REDIS_IMAGE, NODE_IMAGE, ...).
+public_image() {
+  local image
+  image=$(awk -v var="$1" '$1 == var { print $2; exit }' "$KIT_ROOT/compose/images.tsv")
+  [ -n "$image" ] || die "compose/images.tsv has no row for $1"
+  printf '%s\n' "$image"
+}
+
+# The image a variable names: as set, else its public image.
+image_of() {
+  if [ -n "${!1:-}" ]; then printf '%s\n' "${!1}"; else public_image "$1"; fi
+}
+
 select_image_set() {
   local set=${HARITA_IMAGE_SET:-auto} probe
   # Chosen (and the offline set built) once per command, however many scripts ask.
@@ -130,7 +143,7 @@ select_image_set() {
       local var offline
       while read -r var _ offline _; do
         case "$var" in '' | '#'*) continue ;; esac
-        if [ -z "${!var:-}" ]; then export "$var=$offline"; fi
+        if [ "$offline" != - ] && [ -z "${!var:-}" ]; then export "$var=$offline"; fi
       done <"$KIT_ROOT/compose/images.tsv"
       ;;
     *) die "HARITA_IMAGE_SET must be auto, public or offline, not '$set'" ;;

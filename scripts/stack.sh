@@ -8,14 +8,14 @@ source "$(dirname "$0")/lib.sh"
 
 compose_dir=$KIT_ROOT/compose
 env_file=${HARITA_ENV_FILE:-$compose_dir/.env}
-project=${COMPOSE_PROJECT_NAME:-harita-hive}
 wait_seconds=${HARITA_UP_TIMEOUT:-300}
+# What `--no-monitoring` leaves out.
+MONITORING_SERVICES='prometheus|alertmanager|node-exporter|grafana'
 
 # `docker compose` (v2) where it is, else docker-compose (installing Debian's 1.29 as root).
+# COMPOSE_PROFILES, when `up`, `status` or `down` set it, wins over the one in compose/.env.
 compose() {
-  local files=(-p "$project" --env-file "$env_file" -f "$compose_dir/docker-compose.yml")
-  local profile
-  for profile in ${HARITA_PROFILES:-}; do files+=(--profile "$profile"); done
+  local files=(-p "$(project)" --env-file "$env_file" -f "$compose_dir/docker-compose.yml")
   if docker compose version >/dev/null 2>&1; then
     docker compose "${files[@]}" "$@"
   else
@@ -48,6 +48,12 @@ ensure_env_file() {
 
 env_value() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 
+# The project's name: COMPOSE_PROJECT_NAME from the environment, else from compose/.env.
+project() {
+  local name=${COMPOSE_PROJECT_NAME:-$(env_value COMPOSE_PROJECT_NAME)}
+  printf '%s\n' "${name:-harita-hive}"
+}
+
 wait_healthy() {
   local deadline=$((SECONDS + wait_seconds)) ids id pending state name code
   ids=$(compose ps -q)
@@ -79,18 +85,6 @@ wait_healthy() {
   done
 }
 
-# The service role's key: a JWT (HS256, the project's secret) with role service_role, as
-# Supabase's. Minted from JWT_SECRET so the two can never disagree.
-mint_service_role_key() {
-  (cd "$KIT_ROOT" && node --input-type=module -e '
-    import { SignJWT } from "jose";
-    const secret = new TextEncoder().encode(process.argv[1]);
-    const jwt = await new SignJWT({ role: "service_role", iss: "harita-hive" })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt().sign(secret);
-    process.stdout.write(jwt);
-  ' "$(env_value JWT_SECRET)")
-}
-
 # The kit's own images: the worker, the API and model serving, built from this checkout.
 build_images() {
   bash "$KIT_ROOT/scripts/build-worker-image.sh"
@@ -100,7 +94,7 @@ build_images() {
 
 run_demo() {
   local grafana=''
-  case " $HARITA_PROFILES " in *' grafana '*) grafana="http://127.0.0.1:$(env_value GRAFANA_PORT)" ;; esac
+  if [ "$COMPOSE_PROFILES" = grafana ]; then grafana="http://127.0.0.1:$(env_value GRAFANA_PORT)"; fi
   say "demo: an NDVI job and an inference job through the API"
   API_URL="http://127.0.0.1:$(env_value API_PORT)" \
     JWT_SECRET="$(env_value JWT_SECRET)" \
@@ -112,21 +106,23 @@ run_demo() {
 }
 
 print_endpoints() {
-  local monitoring grafana
-  case " $HARITA_PROFILES " in
-    *' monitoring '*)
-      monitoring="  Prometheus     http://127.0.0.1:$(env_value PROMETHEUS_PORT)
+  local with_monitoring=$1 monitoring grafana
+  if [ "$with_monitoring" = 1 ]; then
+    monitoring="  Prometheus     http://127.0.0.1:$(env_value PROMETHEUS_PORT)
   Alertmanager   http://127.0.0.1:$(env_value ALERTMANAGER_PORT)"
-      ;;
-    *) monitoring="  Monitoring     left out (--no-monitoring)" ;;
-  esac
-  case " $HARITA_PROFILES " in
-    *' grafana '*) grafana="  Grafana        http://127.0.0.1:$(env_value GRAFANA_PORT)  ($(env_value GRAFANA_ADMIN_USER), password in compose/.env; dashboard Harita Hive overview)" ;;
-    *) grafana="  Grafana        not started: it has no offline image (README: Monitoring)" ;;
-  esac
+  else
+    monitoring="  Monitoring     left out (--no-monitoring)"
+  fi
+  if [ "$COMPOSE_PROFILES" = grafana ]; then
+    grafana="  Grafana        http://127.0.0.1:$(env_value GRAFANA_PORT)  ($(env_value GRAFANA_ADMIN_USER), password in compose/.env; dashboard Harita Hive overview)"
+  elif [ "$with_monitoring" = 1 ]; then
+    grafana="  Grafana        not started: it has no offline image (README: Monitoring)"
+  else
+    grafana="  Grafana        left out (--no-monitoring)"
+  fi
   cat <<INFO
 
-Harita Hive local stack is up and healthy (project $project, images: $HARITA_IMAGE_SET).
+Harita Hive local stack is up and healthy (project $(project), images: $HARITA_IMAGE_SET).
 
   API            http://127.0.0.1:$(env_value API_PORT)/functions/v1/<datasets|jobs|inference|health>
   API docs       http://127.0.0.1:$(env_value API_PORT)/openapi.json  (OpenAPI 3.1)
@@ -159,17 +155,20 @@ up() {
   (cd "$KIT_ROOT" && npm run --silent build)
   select_image_set
   build_images
-  HARITA_PROFILES=''
-  if [ "$monitoring" = 1 ]; then
-    HARITA_PROFILES=monitoring
-    if [ "$HARITA_IMAGE_SET" = public ] || [ -n "${GRAFANA_IMAGE:-}" ]; then HARITA_PROFILES+=' grafana'; fi
+  # Grafana where its image can be had. "none" (no such profile) overrides compose/.env's choice.
+  COMPOSE_PROFILES=none
+  if [ "$monitoring" = 1 ] && { [ "$HARITA_IMAGE_SET" = public ] || [ -n "${GRAFANA_IMAGE:-}" ]; }; then
+    COMPOSE_PROFILES=grafana
   fi
-  export HARITA_PROFILES
-  SERVICE_ROLE_KEY=$(mint_service_role_key)
-  export SERVICE_ROLE_KEY
+  export COMPOSE_PROFILES
+  # Named services start with what they depend on; none named is every service.
+  local services=()
+  if [ "$monitoring" = 0 ]; then
+    mapfile -t services < <(compose config --services | grep -vxE "$MONITORING_SERVICES")
+  fi
   say "starting the stack"
   started=$SECONDS
-  compose up -d --remove-orphans
+  compose up -d --remove-orphans "${services[@]}"
   say "waiting until every service is healthy"
   wait_healthy
   say "healthy $((SECONDS - started))s after starting"
@@ -178,12 +177,12 @@ up() {
     run_demo
     say "demo done in $((SECONDS - started))s"
   fi
-  print_endpoints
+  print_endpoints "$monitoring"
 }
 
-# Every profile, so status and down see (and stop) the monitoring and Grafana services too.
+# Every profile, so status and down see (and stop) Grafana too.
 all_profiles() {
-  export HARITA_PROFILES='monitoring grafana' SERVICE_ROLE_KEY=unused
+  export COMPOSE_PROFILES=grafana
 }
 
 case "${1:-}" in

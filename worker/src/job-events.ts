@@ -1,14 +1,19 @@
-import { JOB_EVENTS_PATH, type JobEvent } from '@harita/contracts';
+import { JOB_EVENTS_PATH, type JobEvent, type Reachability } from '@harita/contracts';
 import type { Logger } from 'pino';
 
 export interface JobEventsOptions {
   baseUrl: string;
   serviceRoleKey: string;
   logger: Logger;
+  /** Told when the endpoint stops and starts answering (network errors and 5xx). */
+  reachability?: Reachability;
   /** Attempts per event before it is given up (default 8; about a minute in all). */
   attempts?: number;
   fetch?: typeof fetch;
 }
+
+/** The dependency's name in the log and in /readyz. */
+const ENDPOINT = 'job-events';
 
 /**
  * Posts job events to the functions' job-events endpoint with the service-role key: in order per
@@ -56,8 +61,10 @@ export class JobEventsClient {
           signal: AbortSignal.timeout(10_000),
         });
         await response.body?.cancel();
-        if (response.ok || response.status === 409) return;
         reason = `HTTP ${String(response.status)}`;
+        if (response.status >= 500) this.unreachable(reason);
+        else this.options.reachability?.reachable(ENDPOINT, 'events');
+        if (response.ok || response.status === 409) return;
         // Other client errors will not change on a retry: the event is wrong, not the moment.
         if (response.status < 500 && response.status !== 408 && response.status !== 429) {
           this.options.logger.error(
@@ -68,6 +75,7 @@ export class JobEventsClient {
         }
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
+        this.unreachable(reason);
       }
       if (attempt >= attempts) {
         this.options.logger.error(
@@ -79,5 +87,9 @@ export class JobEventsClient {
       const delay = Math.min(30_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+
+  private unreachable(reason: string): void {
+    this.options.reachability?.unreachable(ENDPOINT, 'events', reason);
   }
 }

@@ -10,18 +10,35 @@ import { JobEventsClient } from './job-events.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { ModelServingClient } from './model-serving/client.js';
+import { isConnectionError, loggedReachability } from './reachability.js';
 import { JobRuntime } from './runtime.js';
+
+/** How often the object store is probed, so an outage is logged even when no job meets it. */
+const OBJECT_STORE_PROBE_MS = 5000;
 
 /** The worker: configuration, connections, the job runtime, health and metrics, and shutdown. */
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
-  const redis = (): Redis =>
-    new Redis({
+  const reachability = loggedReachability(logger);
+  // Each connection reports to `reachability`; its listeners also keep ioredis from printing a
+  // stack trace for every failed reconnect.
+  let connections = 0;
+  const redis = (): Redis => {
+    const member = `connection ${String(++connections)}`;
+    const client = new Redis({
       host: config.REDIS_HOST,
       port: config.REDIS_PORT,
       password: config.REDIS_PASSWORD,
       maxRetriesPerRequest: null,
     });
+    client.on('error', (error: Error) => {
+      reachability.unreachable('redis', member, error.message);
+    });
+    client.on('ready', () => {
+      reachability.reachable('redis', member);
+    });
+    return client;
+  };
   const connection = redis();
   const s3 = new S3Client({
     endpoint: config.S3_ENDPOINT,
@@ -33,6 +50,9 @@ async function main(config: Config): Promise<void> {
     },
   });
   const queue = new Queue(JOB_QUEUE_NAME, { connection: redis() });
+  queue.on('error', (error) => {
+    if (!isConnectionError(error)) logger.error({ err: error }, 'queue error');
+  });
   const metrics = createMetrics(() => queue.getJobCounts());
   const models = new ModelServingClient({
     baseUrl: config.MODEL_SERVING_URL,
@@ -43,11 +63,11 @@ async function main(config: Config): Promise<void> {
     },
   });
   const cancellations = new Cancellations(connection, redis());
-  await cancellations.start();
   const events = new JobEventsClient({
     baseUrl: config.SUPABASE_URL,
     serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY,
     logger,
+    reachability,
   });
   const runtime = new JobRuntime({
     config,
@@ -59,12 +79,26 @@ async function main(config: Config): Promise<void> {
     cancellations,
     logger,
   });
+  // A paused store can hold a connection open without answering: the probe gives up in time.
+  const headBucket = () =>
+    s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), {
+      abortSignal: AbortSignal.timeout(OBJECT_STORE_PROBE_MS - 1000),
+    });
   const health = await startHealthServer(config.HEALTH_PORT, {
     registry: metrics.registry,
     ready: {
       redis: () => connection.ping(),
-      objectStore: () => s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET })),
+      'object-store': () => reachability.observe('object-store', 'readiness', headBucket),
     },
+    unreachable: () => reachability.unreachableNow(),
+  });
+  const probe = setInterval(() => {
+    reachability.observe('object-store', 'probe', headBucket).catch(() => undefined);
+  }, OBJECT_STORE_PROBE_MS);
+  // Redis may still be down: the subscription is made when it answers, the health server already
+  // says why the worker is not ready.
+  cancellations.start().catch((error: unknown) => {
+    logger.error({ err: error }, 'cancel channel subscription failed');
   });
   runtime.start();
   logger.info(
@@ -82,6 +116,7 @@ async function main(config: Config): Promise<void> {
     );
     void (async () => {
       await runtime.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      clearInterval(probe);
       health.close();
       await queue.close();
       await CodecPool.shared().close();

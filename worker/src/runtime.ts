@@ -20,6 +20,7 @@ import { toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ModelServingClient } from './model-serving/client.js';
 import { processorFor } from './processors/index.js';
+import { isConnectionError } from './reachability.js';
 import { throttledProgress } from './progress.js';
 import { acquireSlot, releaseSlot } from './tenant-fairness.js';
 
@@ -48,7 +49,8 @@ export class JobRuntime {
       stalledInterval: this.deps.config.STALLED_CHECK_SECONDS * 1000,
     });
     this.worker.on('error', (error) => {
-      this.deps.logger.error({ err: error }, 'worker error');
+      // A lost Redis connection is reported once by its client (Reachability), not per retry.
+      if (!isConnectionError(error)) this.deps.logger.error({ err: error }, 'worker error');
     });
   }
 

@@ -20429,6 +20429,7 @@ async function hasBuildx() {
 function buildArguments(plan, buildx, metadataFile) {
   const args = buildx ? ["buildx", "build"] : ["build"];
   args.push("--file", plan.file);
+  if (plan.target) args.push("--target", plan.target);
   for (const tag of plan.tags) args.push("--tag", `${plan.image}:${tag}`);
   for (const [key, value] of Object.entries(plan.labels)) args.push("--label", `${key}=${value}`);
   for (const arg of plan.buildArgs) args.push("--build-arg", arg);
@@ -20541,6 +20542,7 @@ function readInputs() {
     image,
     context: getInput("context") || ".",
     file: getInput("file") || "Dockerfile",
+    target: getInput("target"),
     buildArgs,
     push: getBooleanInput("push"),
     sbom: getBooleanInput("sbom"),

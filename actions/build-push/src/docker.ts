@@ -7,6 +7,8 @@ export interface BuildPlan {
   image: string;
   context: string;
   file: string;
+  /** The stage to build ('' for the Dockerfile's last). */
+  target: string;
   tags: string[];
   labels: Record<string, string>;
   buildArgs: string[];
@@ -46,6 +48,7 @@ export async function hasBuildx(): Promise<boolean> {
 export function buildArguments(plan: BuildPlan, buildx: boolean, metadataFile?: string): string[] {
   const args = buildx ? ['buildx', 'build'] : ['build'];
   args.push('--file', plan.file);
+  if (plan.target) args.push('--target', plan.target);
   for (const tag of plan.tags) args.push('--tag', `${plan.image}:${tag}`);
   for (const [key, value] of Object.entries(plan.labels)) args.push('--label', `${key}=${value}`);
   for (const arg of plan.buildArgs) args.push('--build-arg', arg);

@@ -5,6 +5,8 @@ export interface Inputs {
   image: string;
   context: string;
   file: string;
+  /** The stage to build ('' for the Dockerfile's last). */
+  target: string;
   buildArgs: string[];
   push: boolean;
   sbom: boolean;
@@ -46,6 +48,7 @@ export function readInputs(): Inputs {
     image,
     context: core.getInput('context') || '.',
     file: core.getInput('file') || 'Dockerfile',
+    target: core.getInput('target'),
     buildArgs,
     push: core.getBooleanInput('push'),
     sbom: core.getBooleanInput('sbom'),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageFor } from '../../../e2e/src/images.js';
 import { runAction, staleDistFiles } from '../../test-support/runner.js';
 
 // The bundled action run as the runner runs it (inputs as INPUT_*, outputs and summary in the
@@ -12,8 +13,8 @@ import { runAction, staleDistFiles } from '../../test-support/runner.js';
 // real registry container; the manifest is then read back by digest from the registry's API.
 const run = promisify(execFile);
 const ACTION = fileURLToPath(new URL('..', import.meta.url));
-const REGISTRY_IMAGE = process.env['REGISTRY_IMAGE'] ?? 'registry:2.8';
-const BASE_IMAGE = process.env['REDIS_IMAGE'] ?? 'redis:7';
+const REGISTRY_IMAGE = imageFor('REGISTRY_IMAGE');
+const BASE_IMAGE = imageFor('REDIS_IMAGE');
 let dir: string;
 let registry: string;
 let container: string;

@@ -110,6 +110,11 @@ export class CodecPool {
     const worker = new Worker(new URL('./codec-worker.js', import.meta.url));
     worker.unref();
     const slot: Slot = { worker, busy: 0 };
+    // Node does not always keep an unref() made before the thread is online: a thread started
+    // ahead of work (warm) that never got any would keep the process alive after it is done.
+    worker.once('online', () => {
+      if (slot.busy === 0) worker.unref();
+    });
     worker.on('message', (reply: CodecReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;

@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { ApiError } from './http.ts';
+import { reachability } from './reachability.ts';
 
 let connection: { redis: Redis; queue: Queue } | undefined;
 
@@ -22,8 +23,12 @@ export function jobQueue(config: Config): { redis: Redis; queue: Queue } {
       maxRetriesPerRequest: 2,
       connectTimeout: 5000,
     });
-    redis.on('error', () => {
-      // Reported by the request that meets it; ioredis reconnects by itself.
+    // Each request that meets an outage answers 503; the log has one line per change of state.
+    redis.on('error', (error: Error) => {
+      reachability.unreachable('redis', 'queue', error.message);
+    });
+    redis.on('ready', () => {
+      reachability.reachable('redis', 'queue');
     });
     connection = { redis, queue: new Queue(JOB_QUEUE_NAME, { connection: redis }) };
   }

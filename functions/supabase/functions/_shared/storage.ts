@@ -1,6 +1,7 @@
 import { AwsClient } from 'aws4fetch';
 import type { Config } from './config.ts';
 import { ApiError } from './http.ts';
+import { reachability } from './reachability.ts';
 
 /** The object store through S3's REST API, path-style: presigned URLs, HEAD and range reads. */
 export class Storage {
@@ -71,27 +72,34 @@ export class Storage {
 
   /** The bucket answers. */
   async ping(): Promise<void> {
-    const response = await this.client.fetch(
-      `${this.config.S3_ENDPOINT.replace(/\/+$/, '')}/${this.config.S3_BUCKET}?max-keys=1`,
-      {
-        signal: AbortSignal.timeout(3000),
-      },
-    );
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
+    await reachability.observe(STORE, 'requests', async () => {
+      const response = await this.client.fetch(
+        `${this.config.S3_ENDPOINT.replace(/\/+$/, '')}/${this.config.S3_BUCKET}?max-keys=1`,
+        {
+          signal: AbortSignal.timeout(3000),
+        },
+      );
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
+    });
   }
 
   private async send(key: string, init: RequestInit): Promise<Response> {
     try {
-      return await this.client.fetch(this.url(key), {
-        ...init,
-        signal: AbortSignal.timeout(15_000),
-      });
+      return await reachability.observe(STORE, 'requests', () =>
+        this.client.fetch(this.url(key), {
+          ...init,
+          signal: AbortSignal.timeout(15_000),
+        }),
+      );
     } catch (error) {
       throw unavailable((error as Error).message);
     }
   }
 }
+
+/** The object store's name in the log, as the worker names it. */
+const STORE = 'object-store';
 
 function unavailable(detail: string): ApiError {
   return new ApiError(503, 'storage_unavailable', `object storage did not answer: ${detail}`, {

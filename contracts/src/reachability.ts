@@ -1,0 +1,68 @@
+/** One change of a dependency's state, as every service logs it (a JSON line with `msg`). */
+export interface ReachabilityChange {
+  dependency: string;
+  reachable: boolean;
+  /** Why it is unreachable: the first failure's message. */
+  reason?: string;
+  /** `<dependency> unreachable, retrying` or `<dependency> reachable again`. */
+  msg: string;
+}
+
+/**
+ * What a service knows of each dependency it reaches over the network (Redis, the object store,
+ * the job-events endpoint), gathered from every connection and probe that uses it. An outage is
+ * reported once when it starts ("redis unreachable, retrying") and once when it ends ("redis
+ * reachable again"), never once per failed attempt. The worker and the API share it, so both
+ * log an outage in the same words.
+ */
+export class Reachability {
+  /** For each dependency, its members (connections, probes) failing now and why. */
+  private readonly failing = new Map<string, Map<string, string>>();
+
+  constructor(private readonly report: (change: ReachabilityChange) => void) {}
+
+  /** `member`, one connection or probe of `dependency`, failed with `reason`. */
+  unreachable(dependency: string, member: string, reason: string): void {
+    const members = this.failing.get(dependency) ?? new Map<string, string>();
+    this.failing.set(dependency, members);
+    const wasReachable = members.size === 0;
+    members.set(member, reason);
+    if (wasReachable)
+      this.report({
+        dependency,
+        reachable: false,
+        reason,
+        msg: `${dependency} unreachable, retrying`,
+      });
+  }
+
+  /** `member` of `dependency` answers; the dependency is reachable again once all its members are. */
+  reachable(dependency: string, member: string): void {
+    const members = this.failing.get(dependency);
+    if (!members?.delete(member) || members.size > 0) return;
+    this.report({ dependency, reachable: true, msg: `${dependency} reachable again` });
+  }
+
+  /** The dependencies that some member finds unreachable now, sorted by name. */
+  unreachableNow(): string[] {
+    return [...this.failing]
+      .filter(([, members]) => members.size > 0)
+      .map(([name]) => name)
+      .sort();
+  }
+
+  /**
+   * Runs `probe`, noting its outcome for `dependency` as `member`.
+   * @throws whatever the probe throws, after noting it
+   */
+  async observe<T>(dependency: string, member: string, probe: () => Promise<T>): Promise<T> {
+    try {
+      const result = await probe();
+      this.reachable(dependency, member);
+      return result;
+    } catch (error) {
+      this.unreachable(dependency, member, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+}

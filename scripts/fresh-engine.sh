@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# A container engine started afresh, as a brand-new machine has it: a second dockerd in a network
+# namespace of its own, with an empty data root, its own socket and its own default bridge
+# (made by dockerd itself, so its IPAM Gateway field is as empty as on a new machine), holding
+# only the images it is given (copied from the engine DOCKER_HOST names). Commands run inside the
+# namespace, so the containers' published ports are on their 127.0.0.1. Everything is removed
+# afterwards: the daemon, its files, the namespace with its firewall rules and routes.
+# The suites run against it prove that they need no state an engine collects over time:
+# networks, containers, volumes, build caches, or a bridge's fields.
+#   fresh-engine.sh run [--image IMAGE]... -- COMMAND...   start, run COMMAND in the namespace
+#                                                          with DOCKER_HOST set, stop
+#   fresh-engine.sh available                              exit 0 where one can be started
+# Needs root, dockerd (Debian's docker.io), ip (iproute2), nsenter (util-linux) and iptables.
+set -euo pipefail
+
+state_root=${HARITA_STATE_DIR:-/var/lib/harita}
+wait_seconds=${HARITA_ENGINE_WAIT_SECONDS:-60}
+
+say() { printf 'fresh-engine: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+available() {
+  [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 &&
+    command -v iptables >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1
+}
+
+# A /30 no route of this namespace uses, from 10.213.0.0/16, for the link to the fresh namespace.
+free_link_subnet() {
+  local routes i
+  routes=$(ip -4 route show)
+  for i in $(seq 0 4 252); do
+    if ! grep -q "^10\.213\.$i\.0/30" <<<"$routes"; then
+      printf '10.213.%s\n' "$i"
+      return 0
+    fi
+  done
+  die "no free /30 in 10.213.0.0/16 for the fresh engine's link"
+}
+
+# The rules that let the namespace reach the package registries (builds run npm ci) through this
+# one, added (-A, -I) or removed (-D) together.
+link_rules() {
+  local action=$1 link=$2 subnet=$3 chain=(FORWARD)
+  iptables -t nat "${action/-I/-A}" POSTROUTING -s "$subnet.0/30" -j MASQUERADE
+  # Docker's FORWARD policy is DROP; DOCKER-USER is the chain it leaves to the machine's owner.
+  if iptables -nL DOCKER-USER >/dev/null 2>&1; then chain=(DOCKER-USER); fi
+  if [ "$action" = -I ]; then chain+=(1); fi
+  iptables "$action" "${chain[@]}" -i "$link" -j ACCEPT
+  iptables "$action" "${chain[@]}" -o "$link" -j ACCEPT
+}
+
+stop() {
+  local dir=$1 pid name link subnet
+  name=$(cat "$dir/netns" 2>/dev/null || true)
+  pid=$(cat "$dir/dockerd.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # Its containers stop with it (dockerd's shutdown), then the daemon exits.
+    kill -TERM "$pid"
+    for _ in $(seq 1 60); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  # Whatever is still mounted under it (a killed daemon's overlays, its containerd's shm).
+  findmnt -rn -o TARGET | grep "^$dir/" | sort -r | xargs -r umount -l 2>/dev/null || true
+  read -r link subnet <"$dir/link" 2>/dev/null || true
+  if [ -n "${link:-}" ]; then
+    link_rules -D "$link" "$subnet" 2>/dev/null || true
+    ip link del "$link" 2>/dev/null || true
+  fi
+  if [ -n "$name" ]; then ip netns del "$name" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+
+run() {
+  local images=() dir id name link subnet sock
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    case "$1" in
+      --image) images+=("$2") && shift 2 ;;
+      *) die "run: unknown argument $1" ;;
+    esac
+  done
+  [ "${1:-}" = -- ] && shift
+  [ $# -gt 0 ] || die "run: give a command after --"
+  available || die "needs root, dockerd, ip and iptables (Debian's docker.io, iproute2, iptables)"
+  mkdir -p "$state_root"
+  dir=$(mktemp -d "$state_root/fresh-engine.XXXXXX")
+  # shellcheck disable=SC2064 # the directory is known now and must be the one removed
+  trap "stop '$dir'" EXIT
+  trap 'exit 130' INT TERM
+  id=${dir##*.}
+  name="harita-fresh-$id"
+  # Interface names are at most 15 characters.
+  link="hf$id"
+  subnet=$(free_link_subnet)
+  sock="$dir/docker.sock"
+
+  ip netns add "$name"
+  printf '%s\n' "$name" >"$dir/netns"
+  ip link add "$link" type veth peer name "${link}n"
+  printf '%s %s\n' "$link" "$subnet" >"$dir/link"
+  ip link set "${link}n" netns "$name"
+  ip addr add "$subnet.1/30" dev "$link"
+  ip link set "$link" up
+  ip netns exec "$name" ip link set lo up
+  ip netns exec "$name" ip addr add "$subnet.2/30" dev "${link}n"
+  ip netns exec "$name" ip link set "${link}n" up
+  ip netns exec "$name" ip route add default via "$subnet.1"
+  link_rules -I "$link" "$subnet"
+
+  # nsenter, not `ip netns exec`, which mounts a new /sys and so hides the cgroups dockerd needs.
+  # setsid: the daemon is ended by its pid file, not with this shell's process group.
+  nsenter --net="/run/netns/$name" setsid dockerd \
+    --data-root "$dir/data" \
+    --exec-root "$dir/exec" \
+    --pidfile "$dir/dockerd.pid" \
+    --host "unix://$sock" \
+    >"$dir/dockerd.log" 2>&1 </dev/null &
+  local daemon=$!
+  for _ in $(seq 1 "$wait_seconds"); do
+    if docker --host "unix://$sock" info >/dev/null 2>&1 || ! kill -0 "$daemon" 2>/dev/null; then
+      break
+    fi
+    sleep 1
+  done
+  if ! docker --host "unix://$sock" info >/dev/null 2>&1; then
+    tail -n 20 "$dir/dockerd.log" >&2
+    die "the fresh engine did not answer within ${wait_seconds}s"
+  fi
+  if [ ${#images[@]} -gt 0 ]; then
+    say "loading ${#images[@]} image(s)"
+    docker save "${images[@]}" | docker --host "unix://$sock" load -q >/dev/null
+  fi
+  say "started: namespace $name, data root $dir/data"
+  local status=0
+  nsenter --net="/run/netns/$name" env DOCKER_HOST="unix://$sock" HARITA_FRESH_ENGINE="$dir" "$@" ||
+    status=$?
+  return "$status"
+}
+
+case "${1:-}" in
+  run) shift && run "$@" ;;
+  available) available ;;
+  *) die "usage: fresh-engine.sh run [--image IMAGE]... -- COMMAND... | available" ;;
+esac
