@@ -8,6 +8,10 @@ export default defineConfig({
     env: {
       // Ryuk's image cannot be pulled without a registry; the suites remove their own containers.
       TESTCONTAINERS_RYUK_DISABLED: 'true',
+      // Published ports on this machine's loopback, as the suites use them; testcontainers would
+      // otherwise read the bridge's Gateway field when it believes it runs in a container (a
+      // /.dockerenv is there), which a freshly started engine leaves empty.
+      TESTCONTAINERS_HOST_OVERRIDE: process.env.TESTCONTAINERS_HOST_OVERRIDE ?? '127.0.0.1',
       HARITA_E2E_RUN: runId,
       HARITA_E2E_OWNER_PID: ownerPid,
     },

@@ -28,6 +28,7 @@ available() {
 }
 
 # A /30 no route of this namespace uses, from 10.213.0.0/16, for the link to the fresh namespace.
+# Called under the lock, so two runs never pick the same one.
 free_link_subnet() {
   local routes i
   routes=$(ip -4 route show)
@@ -53,18 +54,24 @@ link_rules() {
 }
 
 stop() {
-  local dir=$1 pid name link subnet
+  local dir=$1 pid name link subnet ids
   name=$(cat "$dir/netns" 2>/dev/null || true)
   pid=$(cat "$dir/dockerd.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    # Its containers stop with it (dockerd's shutdown), then the daemon exits.
-    kill -TERM "$pid"
-    for _ in $(seq 1 60); do
+    # Its containers first, at once (a test engine keeps no data), so that the daemon's own
+    # shutdown is quick and leaves no container running without it.
+    ids=$(docker --host "unix://$dir/docker.sock" ps -aq 2>/dev/null || true)
+    # shellcheck disable=SC2086 # one id a word
+    [ -z "$ids" ] || docker --host "unix://$dir/docker.sock" rm -f -v $ids >/dev/null 2>&1 || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 1
     done
     kill -KILL "$pid" 2>/dev/null || true
   fi
+  # A containerd or shim whose daemon is gone would keep containers running.
+  pkill -KILL -f "containerd.*$dir/" 2>/dev/null || true
   # Whatever is still mounted under it (a killed daemon's overlays, its containerd's shm).
   findmnt -rn -o TARGET | grep "^$dir/" | sort -r | xargs -r umount -l 2>/dev/null || true
   read -r link subnet <"$dir/link" 2>/dev/null || true
@@ -74,6 +81,19 @@ stop() {
   fi
   if [ -n "$name" ]; then ip netns del "$name" 2>/dev/null || true; fi
   rm -rf "$dir"
+}
+
+# Engines whose run is gone (killed before it could clean up), removed before a new one starts.
+sweep() {
+  local dir owner
+  for dir in "$state_root"/fresh-engine.*; do
+    [ -d "$dir" ] || continue
+    owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
+    if [ -z "$owner" ] || ! kill -0 "$owner" 2>/dev/null; then
+      say "removing $dir, left by a run that was killed"
+      stop "$dir"
+    fi
+  done
 }
 
 run() {
@@ -86,9 +106,13 @@ run() {
   done
   [ "${1:-}" = -- ] && shift
   [ $# -gt 0 ] || die "run: give a command after --"
-  available || die "needs root, dockerd, ip and iptables (Debian's docker.io, iproute2, iptables)"
+  available || die "needs root, dockerd, ip, iptables and nsenter (docker.io, iproute2, util-linux)"
   mkdir -p "$state_root"
+  exec 8>"$state_root/fresh-engine.lock"
+  flock 8
+  sweep
   dir=$(mktemp -d "$state_root/fresh-engine.XXXXXX")
+  printf '%s\n' "$$" >"$dir/owner.pid"
   # shellcheck disable=SC2064 # the directory is known now and must be the one removed
   trap "stop '$dir'" EXIT
   trap 'exit 130' INT TERM
@@ -106,6 +130,7 @@ run() {
   ip link set "${link}n" netns "$name"
   ip addr add "$subnet.1/30" dev "$link"
   ip link set "$link" up
+  flock -u 8
   ip netns exec "$name" ip link set lo up
   ip netns exec "$name" ip addr add "$subnet.2/30" dev "${link}n"
   ip netns exec "$name" ip link set "${link}n" up
@@ -113,16 +138,20 @@ run() {
   link_rules -I "$link" "$subnet"
 
   # nsenter, not `ip netns exec`, which mounts a new /sys and so hides the cgroups dockerd needs.
-  # setsid: the daemon is ended by its pid file, not with this shell's process group.
+  # setsid: a Ctrl-C reaches this script, whose trap stops the engine in order. Nothing of the
+  # machine's own engine is shared: not its configuration file, nor its containerd namespaces.
+  printf '{}\n' >"$dir/daemon.json"
   nsenter --net="/run/netns/$name" setsid dockerd \
+    --config-file "$dir/daemon.json" \
     --data-root "$dir/data" \
     --exec-root "$dir/exec" \
     --pidfile "$dir/dockerd.pid" \
     --host "unix://$sock" \
+    --containerd-namespace "$name" \
+    --containerd-plugins-namespace "$name-plugins" \
     >"$dir/dockerd.log" 2>&1 </dev/null &
-  local daemon=$!
   for _ in $(seq 1 "$wait_seconds"); do
-    if docker --host "unix://$sock" info >/dev/null 2>&1 || ! kill -0 "$daemon" 2>/dev/null; then
+    if docker --host "unix://$sock" info >/dev/null 2>&1 || grep -q 'failed to start daemon' "$dir/dockerd.log"; then
       break
     fi
     sleep 1

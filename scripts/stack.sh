@@ -48,6 +48,9 @@ ensure_env_file() {
 
 env_value() { sed -n "s/^$1=//p" "$env_file" | tail -n 1; }
 
+# Whether COMPOSE_PROFILES, as `up` set it, starts Grafana.
+grafana_on() { [[ ",$COMPOSE_PROFILES," == *,grafana,* ]]; }
+
 # The project's name: COMPOSE_PROJECT_NAME from the environment, else from compose/.env.
 project() {
   local name=${COMPOSE_PROJECT_NAME:-$(env_value COMPOSE_PROJECT_NAME)}
@@ -94,7 +97,7 @@ build_images() {
 
 run_demo() {
   local grafana=''
-  if [ "$COMPOSE_PROFILES" = grafana ]; then grafana="http://127.0.0.1:$(env_value GRAFANA_PORT)"; fi
+  if grafana_on; then grafana="http://127.0.0.1:$(env_value GRAFANA_PORT)"; fi
   say "demo: an NDVI job and an inference job through the API"
   API_URL="http://127.0.0.1:$(env_value API_PORT)" \
     JWT_SECRET="$(env_value JWT_SECRET)" \
@@ -113,10 +116,10 @@ print_endpoints() {
   else
     monitoring="  Monitoring     left out (--no-monitoring)"
   fi
-  if [ "$COMPOSE_PROFILES" = grafana ]; then
+  if grafana_on; then
     grafana="  Grafana        http://127.0.0.1:$(env_value GRAFANA_PORT)  ($(env_value GRAFANA_ADMIN_USER), password in compose/.env; dashboard Harita Hive overview)"
   elif [ "$with_monitoring" = 1 ]; then
-    grafana="  Grafana        not started: it has no offline image (README: Monitoring)"
+    grafana="  Grafana        not started: no offline image, or not in COMPOSE_PROFILES (README: Monitoring)"
   else
     grafana="  Grafana        left out (--no-monitoring)"
   fi
@@ -155,20 +158,23 @@ up() {
   (cd "$KIT_ROOT" && npm run --silent build)
   select_image_set
   build_images
-  # Grafana where its image can be had. "none" (no such profile) overrides compose/.env's choice.
-  COMPOSE_PROFILES=none
-  if [ "$monitoring" = 1 ] && { [ "$HARITA_IMAGE_SET" = public ] || [ -n "${GRAFANA_IMAGE:-}" ]; }; then
-    COMPOSE_PROFILES=grafana
+  # The profiles the user chose (the environment, else compose/.env), less Grafana where its
+  # image cannot be had or monitoring is left out. "none" (no such profile) stands for no profile
+  # at all, so that compose/.env's value does not come back.
+  local profiles
+  profiles=${COMPOSE_PROFILES-$(env_value COMPOSE_PROFILES)}
+  if [ "$monitoring" = 0 ] || { [ "$HARITA_IMAGE_SET" != public ] && [ -z "${GRAFANA_IMAGE:-}" ]; }; then
+    profiles=$(tr ',' '\n' <<<"$profiles" | grep -vx grafana | paste -sd, - || true)
   fi
-  export COMPOSE_PROFILES
+  export COMPOSE_PROFILES=${profiles:-none}
   # Named services start with what they depend on; none named is every service.
-  local services=()
+  local services=() service
   if [ "$monitoring" = 0 ]; then
-    mapfile -t services < <(compose config --services | grep -vxE "$MONITORING_SERVICES")
+    while read -r service; do services+=("$service"); done < <(compose config --services | grep -vxE "$MONITORING_SERVICES")
   fi
   say "starting the stack"
   started=$SECONDS
-  compose up -d --remove-orphans "${services[@]}"
+  compose up -d --remove-orphans ${services[@]+"${services[@]}"}
   say "waiting until every service is healthy"
   wait_healthy
   say "healthy $((SECONDS - started))s after starting"

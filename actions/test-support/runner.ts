@@ -50,6 +50,8 @@ export async function runAction(
   ]);
   const environment: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
+    // The runner passes the job's environment on: the engine the tests started containers on.
+    ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_STATE: join(dir, 'state'),

@@ -66,3 +66,27 @@ export class Reachability {
     }
   }
 }
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * Whether an error is a lost or refused connection (which clients such as ioredis retry by
+ * themselves, and `Reachability` reports once), rather than a fault worth its own log line.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    /^Connection is closed|^connect ETIMEDOUT|^Stream isn't writeable/.test(error.message)
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Reachability, type ReachabilityChange } from '../src/index.js';
+import { isConnectionError, Reachability, type ReachabilityChange } from '../src/index.js';
 
 function tracker(): { reachability: Reachability; changes: ReachabilityChange[] } {
   const changes: ReachabilityChange[] = [];
@@ -60,5 +60,17 @@ describe('reachability', () => {
       ['object-store unreachable, retrying', 'timed out'],
       ['object-store reachable again', undefined],
     ]);
+  });
+});
+
+describe('connection errors', () => {
+  it('tells a refused or lost connection from other faults', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(isConnectionError(refused)).toBe(true);
+    expect(isConnectionError(new Error('Connection is closed.'))).toBe(true);
+    expect(isConnectionError(new Error('NOSCRIPT No matching script'))).toBe(false);
+    expect(isConnectionError('ECONNREFUSED')).toBe(false);
   });
 });

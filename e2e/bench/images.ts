@@ -9,6 +9,7 @@ export function benchImage(variable: string): string {
   if (!row) throw new Error(`no image row for ${variable}`);
   const chosen = process.env[variable]?.trim();
   if (chosen) return chosen;
+  if (!row.offlineImage) return row.publicImage;
   try {
     execFileSync('docker', ['image', 'inspect', row.offlineImage], { stdio: 'ignore' });
     return row.offlineImage;

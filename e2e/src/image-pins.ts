@@ -57,8 +57,9 @@ export function pinFindings(file: string, text: string, table: ServiceImage[]): 
       // A bare name (redis, node) is an image only with a version tag (`node:fs` is a module);
       // a path (prom/prometheus) is one either way.
       const bare = !repository.includes('/');
+      // Docker Hub's full names (docker.io/library/redis) are the same images.
       const pattern = new RegExp(
-        `(?<![\\w./-])${escape(repository)}(?::(\\w[\\w.-]*))?(?![\\w/-]|\\.\\w)`,
+        `(?<![\\w./-])(?:docker\\.io/(?:library/)?)?${escape(repository)}(?::(\\w[\\w.-]*))?(?![\\w/-]|\\.\\w)`,
         'g',
       );
       for (const match of content.matchAll(pattern)) {

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 export interface ServiceImage {
   variable: string;
   publicImage: string;
-  offlineImage: string;
+  /** The offline set's image; undefined where it has none (`-` in the table). */
+  offlineImage: string | undefined;
 }
 
 const TABLE = new URL('../../compose/images.tsv', import.meta.url);
@@ -22,7 +23,11 @@ export function readImageTable(text = readFileSync(TABLE, 'utf8')): ServiceImage
           `compose/images.tsv: a row needs a variable, a public and an offline image: ${line}`,
         );
       }
-      return { variable, publicImage, offlineImage };
+      return {
+        variable,
+        publicImage,
+        offlineImage: offlineImage === '-' ? undefined : offlineImage,
+      };
     });
 }
 

@@ -86,6 +86,9 @@ describe('image pins', () => {
     expect(findingsIn('scripts/x.sh', 'FROM node:20')).toMatchObject([
       { found: 'node:20', problem: 'the table pins node:24-bookworm-slim' },
     ]);
+    expect(findingsIn('x.yml', 'image: docker.io/library/redis:6')).toMatchObject([
+      { found: 'docker.io/library/redis:6', problem: 'the table pins redis:7' },
+    ]);
   });
 
   it('leaves alone what is no image: URLs, keys, other registries', () => {

@@ -34,3 +34,52 @@ test('an object store outage is logged once when it starts and once when it ends
     ],
   );
 });
+
+/** A port nothing listens on now. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+// Redis down, as the API meets it: one line when the outage starts, none per retry, and no stack
+// traces from the client or BullMQ, however many requests meet it.
+test('a Redis outage is one line in the log, without stack traces', async () => {
+  const closed = freePort();
+  const port = String(freePort());
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ['run', '-A', 'serve.ts'],
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...Deno.env.toObject(), REDIS_PORT: String(closed), PORT: port, NO_COLOR: '1' },
+    stdout: 'null',
+    stderr: 'piped',
+  }).spawn();
+  const stderr: string[] = [];
+  const reading = (async () => {
+    for await (const chunk of server.stderr.pipeThrough(new TextDecoderStream()))
+      stderr.push(chunk);
+  })();
+  try {
+    const deadline = Date.now() + 30_000;
+    let answered = 0;
+    while (answered < 3 && Date.now() < deadline) {
+      const health = await fetch(`http://127.0.0.1:${port}/functions/v1/health`).catch(() => null);
+      if (health) {
+        assertEquals(health.status, 503);
+        await health.body?.cancel();
+        answered++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assertEquals(answered, 3, 'the API answered /health');
+  } finally {
+    server.kill('SIGTERM');
+    await server.status;
+    await reading;
+  }
+  const log = stderr.join('');
+  const outages = log.split('\n').filter((line) => line.includes('redis unreachable, retrying'));
+  assertEquals(outages.length, 1, log);
+  assertEquals(/^\s+at /m.test(log) || log.includes('Unhandled error'), false, log);
+});

@@ -12,6 +12,8 @@ const Environment = z.object({
   WORKER_CONCURRENCY: positive.max(64).default(5),
   SUPABASE_URL: z.url(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
+  /** Where the key came from, when it came from a file: read again for each job event. */
+  SUPABASE_SERVICE_ROLE_KEY_FILE: z.string().optional(),
   S3_ENDPOINT: z.url(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
@@ -65,6 +67,24 @@ function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     }
   }
   return resolved;
+}
+
+/**
+ * The secret in `file` as it is now, for secrets that change while the worker runs (a key
+ * minted anew by the local stack, a Kubernetes Secret rotated in place); the last value read
+ * while the file cannot be read.
+ */
+export function secretFromFile(file: string, initial: string): () => string {
+  let last = initial;
+  return () => {
+    try {
+      const value = readFileSync(file, 'utf8').trim();
+      if (value) last = value;
+    } catch {
+      // Mid-rotation the file can be briefly absent: the key read last is the best there is.
+    }
+    return last;
+  };
 }
 
 /**

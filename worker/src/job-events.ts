@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 
 export interface JobEventsOptions {
   baseUrl: string;
-  serviceRoleKey: string;
+  /** The key, or where to read it as it is now. */
+  serviceRoleKey: string | (() => string);
   logger: Logger;
   /** Told when the endpoint stops and starts answering (network errors and 5xx). */
   reachability?: Reachability;
@@ -49,13 +50,15 @@ export class JobEventsClient {
     const send = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
       let reason: string;
+      const { serviceRoleKey } = this.options;
+      const key = typeof serviceRoleKey === 'string' ? serviceRoleKey : serviceRoleKey();
       try {
         const response = await send(this.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            authorization: `Bearer ${this.options.serviceRoleKey}`,
-            apikey: this.options.serviceRoleKey,
+            authorization: `Bearer ${key}`,
+            apikey: key,
           },
           body: JSON.stringify(event),
           signal: AbortSignal.timeout(10_000),

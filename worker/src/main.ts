@@ -1,16 +1,16 @@
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { JOB_QUEUE_NAME } from '@harita/contracts';
+import { isConnectionError, JOB_QUEUE_NAME } from '@harita/contracts';
 import { CodecPool } from '@harita/raster';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Cancellations } from './cancellations.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, secretFromFile, type Config } from './config.js';
 import { startHealthServer } from './health-server.js';
 import { JobEventsClient } from './job-events.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { ModelServingClient } from './model-serving/client.js';
-import { isConnectionError, loggedReachability } from './reachability.js';
+import { loggedReachability } from './reachability.js';
 import { JobRuntime } from './runtime.js';
 
 /** How often the object store is probed, so an outage is logged even when no job meets it. */
@@ -65,7 +65,9 @@ async function main(config: Config): Promise<void> {
   const cancellations = new Cancellations(connection, redis());
   const events = new JobEventsClient({
     baseUrl: config.SUPABASE_URL,
-    serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY,
+    serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY_FILE
+      ? secretFromFile(config.SUPABASE_SERVICE_ROLE_KEY_FILE, config.SUPABASE_SERVICE_ROLE_KEY)
+      : config.SUPABASE_SERVICE_ROLE_KEY,
     logger,
     reachability,
   });
@@ -88,12 +90,12 @@ async function main(config: Config): Promise<void> {
     registry: metrics.registry,
     ready: {
       redis: () => connection.ping(),
-      'object-store': () => reachability.observe('object-store', 'readiness', headBucket),
+      'object-store': () => reachability.observe('object-store', 'head-bucket', headBucket),
     },
     unreachable: () => reachability.unreachableNow(),
   });
   const probe = setInterval(() => {
-    reachability.observe('object-store', 'probe', headBucket).catch(() => undefined);
+    reachability.observe('object-store', 'head-bucket', headBucket).catch(() => undefined);
   }, OBJECT_STORE_PROBE_MS);
   // Redis may still be down: the subscription is made when it answers, the health server already
   // says why the worker is not ready.

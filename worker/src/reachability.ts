@@ -8,27 +8,3 @@ export function loggedReachability(logger: Logger): Reachability {
     else logger.warn(change, msg);
   });
 }
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
-
-/**
- * Whether an error is a lost or refused connection (which ioredis retries by itself, and
- * `Reachability` reports), rather than a fault worth its own log line.
- */
-export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code;
-  return (
-    (code !== undefined && CONNECTION_CODES.has(code)) ||
-    /^Connection is closed|^connect ETIMEDOUT|^Stream isn't writeable/.test(error.message)
-  );
-}

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  isConnectionError,
   JOB_QUEUE_NAME,
   JobType,
   QueuedJob,
@@ -20,7 +21,6 @@ import { toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ModelServingClient } from './model-serving/client.js';
 import { processorFor } from './processors/index.js';
-import { isConnectionError } from './reachability.js';
 import { throttledProgress } from './progress.js';
 import { acquireSlot, releaseSlot } from './tenant-fairness.js';
 

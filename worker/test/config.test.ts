@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, secretFromFile } from '../src/config.js';
 
 const env = {
   REDIS_HOST: 'redis',
@@ -56,5 +56,18 @@ describe('the worker configuration', () => {
     expect(() => loadConfig(missing)).toThrow(
       `S3_SECRET_ACCESS_KEY_FILE cannot be read: ENOENT (${join(dir, 'missing')})`,
     );
+  });
+});
+
+describe('a secret read from its file', () => {
+  it('follows the file as it changes, and keeps the last key while the file is gone', () => {
+    const file = join(dir, 'rotating-key');
+    writeFileSync(file, 'first-key-of-twenty-characters\n');
+    const key = secretFromFile(file, 'first-key-of-twenty-characters');
+    expect(key()).toBe('first-key-of-twenty-characters');
+    writeFileSync(file, 'second-key-after-a-new-jwt-secret\n');
+    expect(key()).toBe('second-key-after-a-new-jwt-secret');
+    rmSync(file);
+    expect(key()).toBe('second-key-after-a-new-jwt-secret');
   });
 });

@@ -1,4 +1,5 @@
 import {
+  isConnectionError,
   JOB_CANCEL_CHANNEL,
   JOB_QUEUE_NAME,
   jobCancelKey,
@@ -30,7 +31,14 @@ export function jobQueue(config: Config): { redis: Redis; queue: Queue } {
     redis.on('ready', () => {
       reachability.reachable('redis', 'queue');
     });
-    connection = { redis, queue: new Queue(JOB_QUEUE_NAME, { connection: redis }) };
+    const queue = new Queue(JOB_QUEUE_NAME, { connection: redis });
+    // BullMQ passes its connection's errors on to the queue, and prints them with their stack
+    // where the queue has no listener; the client above reports connection errors already.
+    queue.on('error', (error: Error) => {
+      if (!isConnectionError(error))
+        console.error(JSON.stringify({ msg: 'queue error', error: String(error.stack ?? error) }));
+    });
+    connection = { redis, queue };
   }
   return connection;
 }

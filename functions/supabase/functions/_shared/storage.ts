@@ -72,16 +72,15 @@ export class Storage {
 
   /** The bucket answers. */
   async ping(): Promise<void> {
-    await reachability.observe(STORE, 'requests', async () => {
-      const response = await this.client.fetch(
+    // Reachable is answering at all, as for every other request; a refusal is /health's to report.
+    const response = await reachability.observe(STORE, 'requests', () =>
+      this.client.fetch(
         `${this.config.S3_ENDPOINT.replace(/\/+$/, '')}/${this.config.S3_BUCKET}?max-keys=1`,
-        {
-          signal: AbortSignal.timeout(3000),
-        },
-      );
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
-    });
+        { signal: AbortSignal.timeout(3000) },
+      ),
+    );
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
   }
 
   private async send(key: string, init: RequestInit): Promise<Response> {
