@@ -164,10 +164,11 @@ run() {
     say "loading ${#images[@]} image(s)"
     docker save "${images[@]}" | docker --host "unix://$sock" load -q >/dev/null
   fi
-  say "started: namespace $name, data root $dir/data"
-  local status=0
+  say "started in ${SECONDS}s: namespace $name, data root $dir/data"
+  local status=0 began=$SECONDS
   nsenter --net="/run/netns/$name" env DOCKER_HOST="unix://$sock" HARITA_FRESH_ENGINE="$dir" "$@" ||
     status=$?
+  say "the command ended (exit $status) after $((SECONDS - began))s; removing the engine"
   return "$status"
 }
 
