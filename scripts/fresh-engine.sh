@@ -53,16 +53,32 @@ link_rules() {
   iptables "$action" "${chain[@]}" -o "$link" -j ACCEPT
 }
 
+# The daemon of the engine in $1, if it still runs: its pid file (dockerd's own, else the one this
+# script recorded), checked against the process's command line, since a pid left from before a
+# reboot may name another process now.
+daemon_of() {
+  local dir=$1 file pid
+  for file in dockerd.pid daemon.pid; do
+    pid=$(cat "$dir/$file" 2>/dev/null || true)
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--data-root $dir/data"; then
+      printf '%s\n' "$pid"
+      return 0
+    fi
+  done
+}
+
 stop() {
-  local dir=$1 pid name link subnet ids
+  local dir=$1 pid name link='' subnet='' ids
+  # A second Ctrl-C must not cut the clean-up short.
+  trap '' INT TERM
   name=$(cat "$dir/netns" 2>/dev/null || true)
-  pid=$(cat "$dir/dockerd.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  pid=$(daemon_of "$dir")
+  if [ -n "$pid" ]; then
     # Its containers first, at once (a test engine keeps no data), so that the daemon's own
     # shutdown is quick and leaves no container running without it.
-    ids=$(docker --host "unix://$dir/docker.sock" ps -aq 2>/dev/null || true)
+    ids=$(timeout 20 docker --host "unix://$dir/docker.sock" ps -aq 2>/dev/null || true)
     # shellcheck disable=SC2086 # one id a word
-    [ -z "$ids" ] || docker --host "unix://$dir/docker.sock" rm -f -v $ids >/dev/null 2>&1 || true
+    [ -z "$ids" ] || timeout 60 docker --host "unix://$dir/docker.sock" rm -f -v $ids >/dev/null 2>&1 || true
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 30); do
       kill -0 "$pid" 2>/dev/null || break
@@ -70,28 +86,30 @@ stop() {
     done
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  # A containerd or shim whose daemon is gone would keep containers running.
+  # A containerd or shim whose daemon is gone would keep containers running: its own under $dir,
+  # or a system containerd's shims in the engine's namespace.
   pkill -KILL -f "containerd.*$dir/" 2>/dev/null || true
+  if [ -n "$name" ]; then pkill -KILL -f -- "-namespace $name " 2>/dev/null || true; fi
   # Whatever is still mounted under it (a killed daemon's overlays, its containerd's shm).
   findmnt -rn -o TARGET | grep "^$dir/" | sort -r | xargs -r umount -l 2>/dev/null || true
-  read -r link subnet <"$dir/link" 2>/dev/null || true
+  if [ -f "$dir/link" ]; then read -r link subnet <"$dir/link" || true; fi
   if [ -n "${link:-}" ]; then
     link_rules -D "$link" "$subnet" 2>/dev/null || true
     ip link del "$link" 2>/dev/null || true
   fi
   if [ -n "$name" ]; then ip netns del "$name" 2>/dev/null || true; fi
-  rm -rf "$dir"
+  rm -rf "$dir" || say "could not remove all of $dir"
 }
 
-# Engines whose run is gone (killed before it could clean up), removed before a new one starts.
+# Engines whose run is gone (killed before it could clean up, or by a reboot), removed before a
+# new one starts. A run holds its owner.lock for as long as it lives: a free lock is a dead run.
 sweep() {
-  local dir owner
+  local dir
   for dir in "$state_root"/fresh-engine.*; do
     [ -d "$dir" ] || continue
-    owner=$(cat "$dir/owner.pid" 2>/dev/null || true)
-    if [ -z "$owner" ] || ! kill -0 "$owner" 2>/dev/null; then
+    if flock -n "$dir/owner.lock" true 2>/dev/null; then
       say "removing $dir, left by a run that was killed"
-      stop "$dir"
+      (stop "$dir")
     fi
   done
 }
@@ -112,10 +130,13 @@ run() {
   flock 8
   sweep
   dir=$(mktemp -d "$state_root/fresh-engine.XXXXXX")
-  printf '%s\n' "$$" >"$dir/owner.pid"
+  exec 7>"$dir/owner.lock"
+  flock 7
   # shellcheck disable=SC2064 # the directory is known now and must be the one removed
   trap "stop '$dir'" EXIT
-  trap 'exit 130' INT TERM
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  local started=$SECONDS
   id=${dir##*.}
   name="harita-fresh-$id"
   # Interface names are at most 15 characters.
@@ -141,6 +162,7 @@ run() {
   # setsid: a Ctrl-C reaches this script, whose trap stops the engine in order. Nothing of the
   # machine's own engine is shared: not its configuration file, nor its containerd namespaces.
   printf '{}\n' >"$dir/daemon.json"
+  # 7>&- 8>&-: the daemon holds neither lock, so that a run's death frees them.
   nsenter --net="/run/netns/$name" setsid dockerd \
     --config-file "$dir/daemon.json" \
     --data-root "$dir/data" \
@@ -149,9 +171,11 @@ run() {
     --host "unix://$sock" \
     --containerd-namespace "$name" \
     --containerd-plugins-namespace "$name-plugins" \
-    >"$dir/dockerd.log" 2>&1 </dev/null &
+    >"$dir/dockerd.log" 2>&1 </dev/null 7>&- 8>&- &
+  local daemon=$!
+  printf '%s\n' "$daemon" >"$dir/daemon.pid"
   for _ in $(seq 1 "$wait_seconds"); do
-    if docker --host "unix://$sock" info >/dev/null 2>&1 || grep -q 'failed to start daemon' "$dir/dockerd.log"; then
+    if docker --host "unix://$sock" info >/dev/null 2>&1 || ! kill -0 "$daemon" 2>/dev/null; then
       break
     fi
     sleep 1
@@ -164,10 +188,17 @@ run() {
     say "loading ${#images[@]} image(s)"
     docker save "${images[@]}" | docker --host "unix://$sock" load -q >/dev/null
   fi
-  say "started in ${SECONDS}s: namespace $name, data root $dir/data"
-  local status=0 began=$SECONDS
-  nsenter --net="/run/netns/$name" env DOCKER_HOST="unix://$sock" HARITA_FRESH_ENGINE="$dir" "$@" ||
-    status=$?
+  say "started in $((SECONDS - started))s: namespace $name, data root $dir/data"
+  local status=0 began=$SECONDS child
+  # In the background, so that a signal to this script reaches the command at once.
+  nsenter --net="/run/netns/$name" env DOCKER_HOST="unix://$sock" HARITA_FRESH_ENGINE="$dir" "$@" \
+    7>&- 8>&- &
+  child=$!
+  trap 'kill -INT "$child" 2>/dev/null || true' INT
+  trap 'kill -TERM "$child" 2>/dev/null || true' TERM
+  wait "$child" || status=$?
+  # A signal ends `wait` early: the command's own end is what counts.
+  while kill -0 "$child" 2>/dev/null; do wait "$child" || status=$?; done
   say "the command ended (exit $status) after $((SECONDS - began))s; removing the engine"
   return "$status"
 }

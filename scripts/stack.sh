@@ -161,16 +161,19 @@ up() {
   # The profiles the user chose (the environment, else compose/.env), less Grafana where its
   # image cannot be had or monitoring is left out. "none" (no such profile) stands for no profile
   # at all, so that compose/.env's value does not come back.
-  local profiles
-  profiles=${COMPOSE_PROFILES-$(env_value COMPOSE_PROFILES)}
-  if [ "$monitoring" = 0 ] || { [ "$HARITA_IMAGE_SET" != public ] && [ -z "${GRAFANA_IMAGE:-}" ]; }; then
+  local profiles grafana_image
+  profiles=$(printf '%s' "${COMPOSE_PROFILES-$(env_value COMPOSE_PROFILES)}" | tr -d "\"' \r")
+  grafana_image=${GRAFANA_IMAGE:-$(env_value GRAFANA_IMAGE)}
+  if [ "$monitoring" = 0 ] || { [ "$HARITA_IMAGE_SET" != public ] && [ -z "$grafana_image" ]; }; then
     profiles=$(tr ',' '\n' <<<"$profiles" | grep -vx grafana | paste -sd, - || true)
   fi
   export COMPOSE_PROFILES=${profiles:-none}
   # Named services start with what they depend on; none named is every service.
-  local services=() service
+  local services=() service all
   if [ "$monitoring" = 0 ]; then
-    while read -r service; do services+=("$service"); done < <(compose config --services | grep -vxE "$MONITORING_SERVICES")
+    all=$(compose config --services) || die "compose config failed"
+    while read -r service; do services+=("$service"); done < <(grep -vxE "$MONITORING_SERVICES" <<<"$all")
+    [ ${#services[@]} -gt 0 ] || die "no services left to start without monitoring"
   fi
   say "starting the stack"
   started=$SECONDS

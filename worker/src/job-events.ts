@@ -69,7 +69,14 @@ export class JobEventsClient {
         else this.options.reachability?.reachable(ENDPOINT, 'events');
         if (response.ok || response.status === 409) return;
         // Other client errors will not change on a retry: the event is wrong, not the moment.
-        if (response.status < 500 && response.status !== 408 && response.status !== 429) {
+        // But a key read from a file may be mid-rotation: a refused key is tried again as read anew.
+        const rotating = typeof serviceRoleKey !== 'string' && response.status === 401;
+        if (
+          response.status < 500 &&
+          response.status !== 408 &&
+          response.status !== 429 &&
+          !rotating
+        ) {
           this.options.logger.error(
             { job: event.job_id, status: event.status, reason },
             'job event refused',
