@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectContainers } from '../src/compose-project.js';
 
 // A new user's first use, exactly as the README gives it, with no ./kit step: a clean clone,
 // `cd compose && cp .env.example .env && docker compose up -d --wait` (`docker-compose up -d`
@@ -52,14 +53,7 @@ interface ServiceState {
 }
 
 async function services(): Promise<ServiceState[]> {
-  const { stdout } = await run('docker', [
-    'ps',
-    '-a',
-    '-q',
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-  ]);
-  const ids = stdout.split('\n').filter(Boolean);
+  const ids = await projectContainers(PROJECT);
   if (ids.length === 0) return [];
   const { stdout: inspected } = await run('docker', [
     'inspect',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectContainers } from '../src/compose-project.js';
 import { metricNames } from '../src/prom-ql.js';
 
 // The README's first command on the whole compose stack, from the images this run built or
@@ -55,17 +56,6 @@ async function query(
     data: { result: { metric: Record<string, string>; value: [number, string] }[] };
   };
   return body.data.result;
-}
-
-async function projectContainers(): Promise<string> {
-  const { stdout } = await run('docker', [
-    'ps',
-    '-a',
-    '-q',
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-  ]);
-  return stdout.trim();
 }
 
 beforeAll(async () => {
@@ -163,7 +153,7 @@ describe('the local stack (./kit up)', () => {
 
   it('is torn down by `down --volumes` with no container and no volume left', async () => {
     expect(await stack('down', '--volumes')).toBe(0);
-    expect(await projectContainers()).toBe('');
+    expect(await projectContainers(PROJECT)).toEqual([]);
     const { stdout } = await run('docker', [
       'volume',
       'ls',
