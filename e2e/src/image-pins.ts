@@ -42,8 +42,9 @@ export function pinFindings(file: string, text: string, table: ServiceImage[]): 
       const variable = match[1] ?? match[3] ?? '';
       const value = match[2] ?? match[4] ?? '';
       const pinned = byVariable.get(variable);
-      // `${VAR:-}` asks whether VAR is set; it copies nothing.
-      if (pinned === undefined || value === '') continue;
+      // `${VAR:-}` asks whether VAR is set, `${VAR:-$(...)}` falls back to something computed:
+      // neither copies an image.
+      if (pinned === undefined || value === '' || value.startsWith('$')) continue;
       copies.push([match.index, match.index + match[0].length]);
       if (value !== pinned)
         findings.push({

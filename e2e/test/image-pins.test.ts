@@ -91,12 +91,13 @@ describe('image pins', () => {
     ]);
   });
 
-  it('leaves alone what is no image: URLs, keys, other registries', () => {
+  it('leaves alone what is no image: URLs, keys, other registries, computed fallbacks', () => {
     expect(
       findingsIn(
         'x.yml',
         'url: redis://redis:6379\nregistry: ghcr.io\nimage: bitnami/redis:7.2\nnode: 3',
       ),
     ).toEqual([]);
+    expect(findingsIn('x.sh', 'image=${GRAFANA_IMAGE:-$(env_value GRAFANA_IMAGE)}')).toEqual([]);
   });
 });
