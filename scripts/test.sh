@@ -61,10 +61,8 @@ while read -r var _; do
   image=$(image_of "$var")
   if docker image inspect "$image" >/dev/null 2>&1; then service_images+=(--image "$image"); fi
 done <compose/images.tsv
-kit_images=()
-for image in harita/worker:dev harita/functions:dev harita/model-serving:dev harita/model-serving-tfjs:dev; do
-  kit_images+=(--image "$image")
-done
+kit_images=(--image harita/worker:dev --image harita/functions:dev --image harita/model-serving:dev
+  --image harita/model-serving-tfjs:dev)
 export HARITA_TEST_RESULTS=$results
 if [ "${HARITA_TEST_ENGINE:-fresh}" = fresh ] && bash scripts/fresh-engine.sh available; then
   say "suites on containers, on an engine started afresh"

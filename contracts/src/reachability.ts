@@ -8,6 +8,12 @@ export interface ReachabilityChange {
   msg: string;
 }
 
+/** A client that emits `error` when its connection fails and `ready` once it is back. */
+export interface ReconnectingClient {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
 /**
  * What a service knows of each dependency it reaches over the network (Redis, the object store,
  * the job-events endpoint), gathered from every connection and probe that uses it. An outage is
@@ -49,6 +55,20 @@ export class Reachability {
       .filter(([, members]) => members.size > 0)
       .map(([name]) => name)
       .sort();
+  }
+
+  /**
+   * Follows a client that reconnects by itself (an ioredis connection) as `member` of
+   * `dependency`: its `error` events mark it unreachable, `ready` reachable again. Listening to
+   * `error` also keeps such clients from printing a stack trace for every failed reconnect.
+   */
+  watch(client: ReconnectingClient, dependency: string, member: string): void {
+    client.on('error', (error: Error) => {
+      this.unreachable(dependency, member, error.message);
+    });
+    client.on('ready', () => {
+      this.reachable(dependency, member);
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { isConnectionError, Reachability, type ReachabilityChange } from '../src/index.js';
 
@@ -72,5 +73,20 @@ describe('connection errors', () => {
     expect(isConnectionError(new Error('Connection is closed.'))).toBe(true);
     expect(isConnectionError(new Error('NOSCRIPT No matching script'))).toBe(false);
     expect(isConnectionError('ECONNREFUSED')).toBe(false);
+  });
+});
+
+describe('a reconnecting client', () => {
+  it('is unreachable on its errors and reachable again once ready', () => {
+    const { reachability, changes } = tracker();
+    const client = new EventEmitter();
+    reachability.watch(client, 'redis', 'connection 1');
+    client.emit('error', new Error('connect ECONNREFUSED'));
+    client.emit('error', new Error('connect ECONNREFUSED'));
+    client.emit('ready');
+    expect(changes.map((c) => c.msg)).toEqual([
+      'redis unreachable, retrying',
+      'redis reachable again',
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
@@ -12,6 +11,7 @@ import {
   type StartedObjectStoreContainer,
 } from '../src/services/object-store.js';
 import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
+import { freePort } from '../src/system.js';
 import { WorkerProcess } from '../src/worker-process.js';
 
 // Dependencies going away and coming back, read as a platform engineer reads the worker's log:
@@ -26,15 +26,6 @@ let redis: StartedRedisContainer | undefined;
 let store: StartedObjectStoreContainer;
 let receiver: JobEventsReceiver;
 let worker: WorkerProcess;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** How many times the worker logged `message` about `dependency`. */
 function count(message: string, dependency: string): number {

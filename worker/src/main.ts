@@ -20,23 +20,15 @@ const OBJECT_STORE_PROBE_MS = 5000;
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const reachability = loggedReachability(logger);
-  // Each connection reports to `reachability`; its listeners also keep ioredis from printing a
-  // stack trace for every failed reconnect.
   let connections = 0;
   const redis = (): Redis => {
-    const member = `connection ${String(++connections)}`;
     const client = new Redis({
       host: config.REDIS_HOST,
       port: config.REDIS_PORT,
       password: config.REDIS_PASSWORD,
       maxRetriesPerRequest: null,
     });
-    client.on('error', (error: Error) => {
-      reachability.unreachable('redis', member, error.message);
-    });
-    client.on('ready', () => {
-      reachability.reachable('redis', member);
-    });
+    reachability.watch(client, 'redis', `connection ${String(++connections)}`);
     return client;
   };
   const connection = redis();

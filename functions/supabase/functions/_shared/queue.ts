@@ -25,12 +25,7 @@ export function jobQueue(config: Config): { redis: Redis; queue: Queue } {
       connectTimeout: 5000,
     });
     // Each request that meets an outage answers 503; the log has one line per change of state.
-    redis.on('error', (error: Error) => {
-      reachability.unreachable('redis', 'queue', error.message);
-    });
-    redis.on('ready', () => {
-      reachability.reachable('redis', 'queue');
-    });
+    reachability.watch(redis, 'redis', 'queue');
     const queue = new Queue(JOB_QUEUE_NAME, { connection: redis });
     // BullMQ passes its connection's errors on to the queue, and prints them with their stack
     // where the queue has no listener; the client above reports connection errors already.
