@@ -124,7 +124,7 @@ describe.each(OVERLAYS)('%s', (overlay) => {
 describe('production', () => {
   const list = objects('overlays/production');
 
-  it("runs the seed's worker: harita-job-worker, 1 CPU and 1 GiB, its secrets from harita-secrets, a grace period past its drain", () => {
+  it("runs the seed's worker: harita-job-worker, 1 CPU and 1 GiB, the guide's secret keys, a grace period past its drain", () => {
     const worker = named(list, 'Deployment', 'harita-job-worker');
     const pod = podSpec(worker);
     expect(worker.metadata.labels?.['app']).toBe('harita-job-worker');
@@ -139,18 +139,40 @@ describe('production', () => {
           (e as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }).valueFrom
             ?.secretKeyRef,
       )
-      .filter((ref) => ref !== undefined);
-    expect(new Set(secretKeys.map((ref) => ref.name))).toEqual(new Set(['harita-secrets']));
-    expect(secretKeys.map((ref) => ref.key).sort()).toEqual([
-      'redis-password',
-      's3-access-key-id',
-      's3-secret-access-key',
-      'supabase-service-role-key',
-      'supabase-url',
+      .filter((ref) => ref !== undefined)
+      .map((ref) => `${ref.name}/${ref.key}`);
+    // The guide's harita-secrets keys, and the S3 root user from the Secret the MinIO chart makes.
+    expect(secretKeys.sort()).toEqual([
+      'harita-secrets/redis-password',
+      'harita-secrets/supabase-service-key',
+      'harita-secrets/supabase-url',
+      'minio/root-password',
+      'minio/root-user',
     ]);
     const drain = Number(container.env?.find((e) => e.name === 'SHUTDOWN_GRACE_SECONDS')?.value);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drain);
     expect(container.env?.find((e) => e.name === 'WORKER_CONCURRENCY')?.value).toBe('5');
+  });
+
+  it('runs the dispatcher: the worker image in its dispatch mode, 2 replicas, a PDB, only the database and Redis', () => {
+    const dispatcher = named(list, 'Deployment', 'harita-dispatcher');
+    const worker = firstContainer(podSpec(named(list, 'Deployment', 'harita-job-worker')));
+    const container = firstContainer(podSpec(dispatcher)) as Container & {
+      args?: string[];
+      ports?: { name: string; containerPort: number }[];
+    };
+    expect(container.image).toBe(worker.image);
+    expect(container.args).toEqual(['dispatch']);
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9400 }]);
+    expect(dispatcher.spec?.['replicas']).toBe(2);
+    expect(named(list, 'PodDisruptionBudget', 'harita-dispatcher').spec?.['minAvailable']).toBe(1);
+    expect((container.env ?? []).map((e) => e.name).sort()).toEqual([
+      'DATABASE_URL',
+      'HEALTH_PORT',
+      'REDIS_HOST',
+      'REDIS_PASSWORD',
+      'REDIS_PORT',
+    ]);
   });
 
   it('autoscales the worker from 3 replicas on CPU and memory, and TF Serving from 2, with disruption budgets', () => {
@@ -191,32 +213,30 @@ describe('the GPU overlay', () => {
   it('runs the GPU image on one GPU per replica, tolerating GPU nodes', () => {
     const serving = named(objects('overlays/gpu'), 'Deployment', 'tensorflow-serving');
     const pod = podSpec(serving) as PodSpec & { tolerations?: { key: string }[] };
-    expect(firstContainer(pod).image).toMatch(/harita-model-serving-gpu:/);
+    expect(firstContainer(pod).image).toMatch(/harita-tensorflow-serving-gpu:/);
     expect(firstContainer(pod).resources?.limits?.['nvidia.com/gpu']).toBe('1');
     expect(pod.tolerations?.map((t) => t.key)).toContain('nvidia.com/gpu');
   });
 });
 
 describe('the Bitnami chart values', () => {
-  it('turn on auth, persistence and metrics for Redis and MinIO', () => {
+  it("keep the guide's flags and add one master, append-only, metrics, and no chart NetworkPolicy", () => {
     const redis = parse(readFileSync(`${K8S}charts/redis-values.yaml`, 'utf8')) as Record<
       string,
       Record<string, unknown>
     >;
-    expect(redis['auth']).toMatchObject({
-      enabled: true,
-      existingSecret: 'harita-secrets',
-      existingSecretPasswordKey: 'redis-password',
-    });
-    expect(redis['master']?.['persistence']).toMatchObject({ enabled: true, size: '8Gi' });
+    // The guide's --set flags (auth, password, the 10 Gi volume) are left to the command.
+    expect(redis['auth']).toBeUndefined();
+    expect(redis['architecture']).toBe('standalone');
     expect(redis['metrics']?.['enabled']).toBe(true);
     expect(redis['commonConfiguration']).toContain('appendonly yes');
+    expect(redis['networkPolicy']).toEqual({ enabled: false });
     const minio = parse(readFileSync(`${K8S}charts/minio-values.yaml`, 'utf8')) as Record<
       string,
       Record<string, unknown>
     >;
-    expect(minio['persistence']).toMatchObject({ enabled: true, size: '100Gi' });
-    expect(minio['auth']?.['existingSecret']).toBe('harita-minio-credentials');
+    expect(minio['auth']).toBeUndefined();
     expect(minio['metrics']?.['serviceMonitor']).toMatchObject({ enabled: true });
+    expect(minio['networkPolicy']).toEqual({ enabled: false });
   });
 });

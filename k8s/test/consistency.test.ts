@@ -1,0 +1,455 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { K8S, build } from '../scripts/render.mjs';
+import {
+  type Charts,
+  type ChartRelease,
+  type K8sObject,
+  checkDocsObjects,
+  checkImages,
+  checkMonitoring,
+  checkNetworkFlows,
+  checkSecretReferences,
+  checkServiceReferences,
+  documentedSecrets,
+  podTemplate,
+  pushedImages,
+  shellBlocks,
+} from './consistency.js';
+import { DATA_FLOW } from './data-flow.js';
+
+// The consistency check over what is deployed (issue: production as the guide deploys it). No
+// Kubernetes API server can run here, so this is what stands in for one: every reference the
+// rendered overlays make resolves against the rendered objects, the charts' documented outputs,
+// the documented commands and the workflows. Each check is then shown to fail, naming the thing,
+// when one name changes (the mutation tests below).
+const ROOT = `${K8S}../`;
+const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
+const render = (overlay: string): K8sObject[] =>
+  parseAllDocuments(build(overlay))
+    .map((d) => d.toJSON() as K8sObject)
+    .filter(Boolean);
+
+const OVERLAYS = {
+  staging: { dir: 'overlays/staging', namespace: 'harita-hive-staging' },
+  production: { dir: 'overlays/production', namespace: 'harita-hive' },
+  gpu: { dir: 'overlays/gpu', namespace: 'harita-hive' },
+} as const;
+const rendered = Object.fromEntries(
+  Object.entries(OVERLAYS).map(([name, o]) => [name, render(o.dir)]),
+) as Record<keyof typeof OVERLAYS, K8sObject[]>;
+
+const outputs = parse(read('k8s/charts/outputs.yaml')) as { releases: ChartRelease[] };
+const charts: Charts = {
+  releases: outputs.releases,
+  values: Object.fromEntries(
+    outputs.releases
+      .map((r) => r.values)
+      .filter((v) => v !== undefined)
+      .map((file) => [file, parse(read(`k8s/charts/${file}`)) as unknown]),
+  ),
+};
+const DOCS = {
+  'docs/deployment.md': read('docs/deployment.md'),
+  'docs/runbook.md': read('docs/runbook.md'),
+};
+const secrets = documentedSecrets(DOCS);
+const releaseWorkflow = parse(read('.github/workflows/release.yml')) as Parameters<
+  typeof checkImages
+>[1];
+const deployWorkflow = parse(read('.github/workflows/deploy.yml')) as Parameters<
+  typeof checkImages
+>[2];
+
+const clone = <T>(value: T): T => structuredClone(value);
+function mutate(objects: K8sObject[], kind: string, name: string, change: (o: K8sObject) => void) {
+  const copy = clone(objects);
+  const target = copy.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!target) throw new Error(`no ${kind} ${name} to mutate`);
+  change(target);
+  return copy;
+}
+const container = (o: K8sObject, name: string) => {
+  const found = podTemplate(o)?.spec.containers.find((c) => c.name === name);
+  if (!found) throw new Error(`no container ${name}`);
+  return found as unknown as {
+    env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }[];
+    image: string;
+  };
+};
+const env = (o: K8sObject, containerName: string, variable: string) => {
+  const found = container(o, containerName).env.find((e) => e.name === variable);
+  if (!found) throw new Error(`no env ${variable}`);
+  return found;
+};
+
+describe.each(Object.entries(OVERLAYS))('the %s overlay resolves', (name, overlay) => {
+  const objects = rendered[name as keyof typeof OVERLAYS];
+
+  it("each env var's and Ingress backend's Service host name and port", () => {
+    expect(checkServiceReferences(objects, charts)).toEqual([]);
+  });
+  it('each secretKeyRef to a key the documented `kubectl create secret` (or a chart) makes', () => {
+    expect(checkSecretReferences(objects, secrets, charts)).toEqual([]);
+  });
+  it('each ServiceMonitor to a Service port by name, each label to what the `monitoring` release selects', () => {
+    expect(checkMonitoring(objects, charts)).toEqual([]);
+  });
+  it('each image to one release.yml pushes and deploy.yml pins', () => {
+    expect(checkImages(objects, releaseWorkflow, deployWorkflow)).toEqual([]);
+  });
+  it("each edge of DESIGN.md's data flow is allowed by a NetworkPolicy, and nothing else is", () => {
+    expect(checkNetworkFlows(objects, charts, overlay.namespace, DATA_FLOW)).toEqual([]);
+  });
+});
+
+describe('the docs resolve', () => {
+  it('every object named in the shell blocks of docs/deployment.md and docs/runbook.md exists', () => {
+    const objects = [...rendered.production, ...rendered.staging];
+    expect(checkDocsObjects(DOCS, objects, charts, secrets)).toEqual([]);
+  });
+
+  it("make the guide's secret harita-secrets with the guide's keys, plus the dispatcher's database-url", () => {
+    const made = secrets.filter((s) => s.name === 'harita-secrets');
+    expect(made.length).toBeGreaterThan(0);
+    for (const secret of made)
+      expect(secret.keys).toEqual(
+        expect.arrayContaining([
+          'supabase-url',
+          'supabase-service-key',
+          'redis-password',
+          'database-url',
+        ]),
+      );
+  });
+
+  it("install the guide's releases under the guide's names, with its flags", () => {
+    const text = shellBlocks(DOCS['docs/deployment.md']).join('\n');
+    expect(text).toMatch(
+      /helm install redis bitnami\/redis --namespace harita-hive --set auth.enabled=true/,
+    );
+    expect(text).toMatch(
+      /helm install minio bitnami\/minio --namespace harita-hive --set auth.rootUser=admin/,
+    );
+    expect(text).toMatch(
+      /helm install monitoring prometheus-community\/kube-prometheus-stack --namespace monitoring/,
+    );
+    expect(text).toMatch(/helm install metrics-server /);
+  });
+
+  it("build the guide's images, under the names release.yml pushes", () => {
+    const text = shellBlocks(DOCS['docs/deployment.md']).join('\n');
+    const built = [...text.matchAll(/docker build .*-t [^ ]*\/([a-z0-9-]+):/g)].map((m) => m[1]);
+    expect(built).toEqual(['harita-hive-worker', 'harita-tensorflow-serving']);
+    for (const name of built) expect(pushedImages(releaseWorkflow)).toContain(name);
+  });
+});
+
+describe('the dispatcher and the bucket step run what the worker image holds', () => {
+  it('each command of the worker image names a script the worker builds', () => {
+    const dockerfile = read('worker/Dockerfile');
+    expect(dockerfile).not.toMatch(/^ENTRYPOINT/m); // else `command` would replace it: look again
+    for (const object of rendered.production) {
+      const template = podTemplate(object);
+      for (const c of [
+        ...(template?.spec.initContainers ?? []),
+        ...(template?.spec.containers ?? []),
+      ]) {
+        if (!c.image.includes('harita-hive-worker') || !c.command) continue;
+        expect(c.command[0], c.name).toBe('node');
+        const script = /^worker\/dist\/(.+)\.js$/.exec(c.command[1] ?? '')?.[1];
+        expect(
+          script && existsSync(`${ROOT}worker/src/${script}.ts`),
+          `${c.name}: ${String(c.command[1])}`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Mutation tests: one name changed, and the check fails naming it.
+
+describe('mutation tests: the check fails, naming what was renamed', () => {
+  const production = rendered.production;
+
+  it('a secret key renamed in the worker (supabase-service-role-key)', () => {
+    const mutated = mutate(production, 'Deployment', 'harita-job-worker', (o) => {
+      const ref = env(o, 'worker', 'SUPABASE_SERVICE_ROLE_KEY').valueFrom?.secretKeyRef;
+      if (ref) ref.key = 'supabase-service-role-key';
+    });
+    const problems = checkSecretReferences(mutated, secrets, charts);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /harita-job-worker\/worker env SUPABASE_SERVICE_ROLE_KEY: Secret harita-secrets has no key supabase-service-role-key/,
+    );
+  });
+
+  it('a key dropped from the documented `kubectl create secret` (database-url)', () => {
+    const docs = {
+      ...DOCS,
+      'docs/deployment.md': DOCS['docs/deployment.md'].replaceAll(
+        '--from-literal=database-url=',
+        '--from-literal=db-url=',
+      ),
+    };
+    const problems = checkSecretReferences(production, documentedSecrets(docs), charts);
+    expect(problems.join('\n')).toMatch(
+      /harita-dispatcher\/dispatcher env DATABASE_URL: Secret harita-secrets has no key database-url/,
+    );
+  });
+
+  it("a chart's Secret key renamed (MinIO's root-user)", () => {
+    const renamed = clone(charts);
+    const minio = renamed.releases.find((r) => r.release === 'minio');
+    if (minio?.secrets?.[0]) minio.secrets[0].keys = ['root-username', 'root-password'];
+    expect(checkSecretReferences(production, secrets, renamed).join('\n')).toMatch(
+      /S3_ACCESS_KEY_ID: Secret minio has no key root-user/,
+    );
+  });
+
+  it('a Service port name renamed (the worker metrics Service: metrics to metric)', () => {
+    const mutated = mutate(production, 'Service', 'harita-job-worker-metrics', (o) => {
+      const ports = o.spec?.['ports'] as { name: string }[];
+      if (ports[0]) ports[0].name = 'metric';
+    });
+    expect(checkMonitoring(mutated, charts)).toEqual([
+      expect.stringMatching(
+        /ServiceMonitor harita-job-worker: endpoint port metrics is no port name of Service harita-job-worker-metrics \(metric\)/,
+      ),
+    ]);
+  });
+
+  it('a Service label changed, so its ServiceMonitor selects nothing (harita-dispatcher)', () => {
+    const mutated = mutate(production, 'Service', 'harita-dispatcher', (o) => {
+      o.metadata.labels = { ...o.metadata.labels, app: 'dispatcher' };
+    });
+    expect(checkMonitoring(mutated, charts).join('\n')).toMatch(
+      /ServiceMonitor harita-dispatcher: selects no Service/,
+    );
+  });
+
+  it('a release label changed (release: kube-prometheus-stack on a ServiceMonitor)', () => {
+    const mutated = mutate(production, 'ServiceMonitor', 'tensorflow-serving', (o) => {
+      o.metadata.labels = { ...o.metadata.labels, release: 'kube-prometheus-stack' };
+    });
+    expect(checkMonitoring(mutated, charts)).toEqual([
+      expect.stringMatching(
+        /ServiceMonitor tensorflow-serving: labels .*"release":"kube-prometheus-stack".* are not what release monitoring selects/,
+      ),
+    ]);
+  });
+
+  it("the monitoring release renamed in the charts' outputs, but not in the kit (prometheus)", () => {
+    const renamed = clone(charts);
+    const monitoring = renamed.releases.find((r) => r.release === 'monitoring');
+    if (monitoring?.selects)
+      for (const kind of ['ServiceMonitor', 'PrometheusRule'])
+        monitoring.selects[kind] = { release: 'prometheus' };
+    const problems = checkMonitoring(production, renamed).join('\n');
+    expect(problems).toMatch(
+      /PrometheusRule harita-hive: labels .* are not what release monitoring selects \(\{"release":"prometheus"\}\)/,
+    );
+    expect(problems).toMatch(
+      /chart redis: redis-values.yaml metrics.serviceMonitor.additionalLabels \{"release":"monitoring"\}/,
+    );
+  });
+
+  it("a chart's ServiceMonitor label left at the old release (redis-values.yaml)", () => {
+    const renamed = clone(charts);
+    renamed.values['redis-values.yaml'] = {
+      metrics: {
+        enabled: true,
+        serviceMonitor: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' } },
+      },
+    };
+    expect(checkMonitoring(production, renamed)).toEqual([
+      expect.stringMatching(
+        /chart redis: .*additionalLabels \{"release":"kube-prometheus-stack"\} are not what release monitoring selects/,
+      ),
+    ]);
+  });
+
+  it("the Grafana dashboard's sidecar label removed", () => {
+    const mutated = mutate(production, 'ConfigMap', 'harita-grafana-dashboard', (o) => {
+      o.metadata.labels = { release: 'monitoring' };
+    });
+    expect(checkMonitoring(mutated, charts).join('\n')).toMatch(
+      /ConfigMap harita-grafana-dashboard: labels .* not what release monitoring selects \(\{"grafana_dashboard":"1"\}\)/,
+    );
+  });
+
+  it('a Service host renamed in an env var (REDIS_HOST=harita-redis-master)', () => {
+    const mutated = mutate(production, 'Deployment', 'harita-dispatcher', (o) => {
+      env(o, 'dispatcher', 'REDIS_HOST').value = 'harita-redis-master';
+    });
+    expect(checkServiceReferences(mutated, charts)).toEqual([
+      expect.stringMatching(
+        /harita-dispatcher\/dispatcher env REDIS_HOST=harita-redis-master: no Service harita-redis-master in namespace harita-hive/,
+      ),
+    ]);
+  });
+
+  it('a port changed in a URL (MODEL_SERVING_URL on 8500)', () => {
+    const mutated = mutate(production, 'Deployment', 'harita-job-worker', (o) => {
+      env(o, 'worker', 'MODEL_SERVING_URL').value = 'http://tensorflow-serving:8080';
+    });
+    expect(checkServiceReferences(mutated, charts)).toEqual([
+      expect.stringMatching(
+        /MODEL_SERVING_URL=http:\/\/tensorflow-serving:8080: Service tensorflow-serving in namespace harita-hive has no port 8080/,
+      ),
+    ]);
+  });
+
+  it('a Redis release installed without the exporter (metrics.enabled off): redis-metrics is gone', () => {
+    const renamed = clone(charts);
+    renamed.values['redis-values.yaml'] = { metrics: { enabled: false } };
+    expect(checkMonitoring(production, renamed).join('\n')).toMatch(
+      /chart redis: redis-values.yaml leaves metrics.serviceMonitor.enabled off/,
+    );
+  });
+
+  it('an image renamed (harita-worker, the name before the guide)', () => {
+    const mutated = mutate(production, 'Deployment', 'harita-dispatcher', (o) => {
+      container(o, 'dispatcher').image = 'ghcr.io/harita-hive/harita-worker:0.1.0';
+    });
+    expect(checkImages(mutated, releaseWorkflow, deployWorkflow)).toEqual([
+      expect.stringMatching(
+        /Deployment harita-dispatcher\/dispatcher: image ghcr.io\/harita-hive\/harita-worker:0.1.0 is none release.yml pushes/,
+      ),
+    ]);
+  });
+
+  it('an image release.yml pushes but deploy.yml does not pin (harita-tensorflow-serving-gpu)', () => {
+    const deploy = clone(deployWorkflow);
+    for (const job of Object.values(deploy.jobs))
+      for (const step of job.steps ?? [])
+        if (step.run) step.run = step.run.replace(' harita-tensorflow-serving-gpu', '');
+    expect(checkImages(rendered.gpu, releaseWorkflow, deploy).join('\n')).toMatch(
+      /image harita-tensorflow-serving-gpu is not pinned by the deploy workflow/,
+    );
+  });
+
+  it("a flow of the data flow cut (the dispatcher's egress to Redis)", () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'harita-dispatcher', (o) => {
+      const egress = o.spec?.['egress'] as unknown[];
+      egress.splice(0, 1);
+    });
+    expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([
+      expect.stringMatching(
+        /harita-dispatcher -> redis port 6379\/TCP \(the dispatcher enqueues into BullMQ\) is not allowed/,
+      ),
+    ]);
+  });
+
+  it('a flow no edge needs opened (Redis admits every pod of every namespace)', () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'redis', (o) => {
+      (o.spec?.['ingress'] as { from: unknown[] }[])[0]?.from.push({ namespaceSelector: {} });
+    });
+    expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([
+      'harita-hive: prometheus -> redis port 6379/TCP is allowed, and no edge of the data flow',
+      'harita-hive: ingress-nginx -> redis port 6379/TCP is allowed, and no edge of the data flow',
+      'harita-hive: kube-dns -> redis port 6379/TCP is allowed, and no edge of the data flow',
+    ]);
+  });
+
+  it("a pod's egress opened to its whole namespace is held by the others' ingress (nothing new)", () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'harita-job-worker', (o) => {
+      (o.spec?.['egress'] as unknown[]).push({ to: [{ podSelector: {} }] });
+    });
+    expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([]);
+  });
+
+  it('the egress to private addresses opened (the worker reaches any address on 443)', () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'harita-job-worker', (o) => {
+      const egress = o.spec?.['egress'] as { to: { ipBlock?: { except?: string[] } }[] }[];
+      for (const rule of egress)
+        for (const peer of rule.to) if (peer.ipBlock) delete peer.ipBlock.except;
+    });
+    expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([
+      'harita-hive: harita-job-worker -> private-network port 443/TCP is allowed, and no edge of the data flow',
+    ]);
+  });
+
+  it("kustomize's commonLabels written into a peer's podSelector (DNS, as before this change)", () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'allow-dns', (o) => {
+      const peer = (
+        o.spec?.['egress'] as { to: { podSelector: { matchLabels: Record<string, string> } }[] }[]
+      )[0]?.to[0];
+      if (peer) peer.podSelector.matchLabels['app.kubernetes.io/part-of'] = 'harita-hive';
+    });
+    const problems = checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW);
+    expect(problems).toContain(
+      'harita-hive: harita-dispatcher -> kube-dns port 53/UDP (DNS) is not allowed by the NetworkPolicies',
+    );
+  });
+
+  it('the ingress controller cut from model serving (the edge for synchronous inference)', () => {
+    const mutated = mutate(production, 'NetworkPolicy', 'tensorflow-serving', (o) => {
+      const from = (o.spec?.['ingress'] as { from: unknown[] }[])[1]?.from;
+      from?.splice(0, 1);
+    });
+    expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([
+      expect.stringMatching(/ingress-nginx -> tensorflow-serving port 8501\/TCP .* is not allowed/),
+    ]);
+  });
+
+  it("an Ingress's basic-auth Secret undocumented (harita-model-serving-auth)", () => {
+    const docs = {
+      ...DOCS,
+      'docs/deployment.md': DOCS['docs/deployment.md'].replace(
+        /create secret generic harita-model-serving-auth/g,
+        'create secret generic model-auth',
+      ),
+    };
+    expect(checkSecretReferences(production, documentedSecrets(docs), charts).join('\n')).toMatch(
+      /Ingress harita-model-serving basic auth: no documented command or chart makes Secret harita-model-serving-auth/,
+    );
+  });
+
+  it('a second port on a URL host that its Service lacks (MODEL_SERVING_GRPC_PORT=9000)', () => {
+    const mutated = mutate(production, 'Deployment', 'harita-job-worker', (o) => {
+      env(o, 'worker', 'MODEL_SERVING_GRPC_PORT').value = '9000';
+    });
+    expect(checkServiceReferences(mutated, charts)).toEqual([
+      expect.stringMatching(
+        /MODEL_SERVING_GRPC_PORT=9000: Service tensorflow-serving in namespace harita-hive has no port 9000/,
+      ),
+    ]);
+  });
+
+  it('a docs command naming what the runbook named before (deploy/harita-redis-master)', () => {
+    const docs = {
+      ...DOCS,
+      'docs/runbook.md': `${DOCS['docs/runbook.md']}\n\`\`\`sh\nkubectl -n harita-hive exec deploy/harita-redis-master -- redis-cli ping\nkubectl -n harita-hive get pods -l app=harita-worker\n\`\`\`\n`,
+    };
+    const problems = checkDocsObjects(docs, production, charts, secrets);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /docs\/runbook.md: .* names deploy\/harita-redis-master, which nothing makes in harita-hive/,
+      ),
+      expect.stringMatching(/selects pods app=harita-worker, which match no pod in harita-hive/),
+    ]);
+  });
+
+  it('a docs command naming a StatefulSet as a Deployment (deployment/redis-master)', () => {
+    const docs = {
+      'docs/x.md': '```sh\nkubectl -n harita-hive logs deployment/redis-master\n```\n',
+    };
+    expect(checkDocsObjects(docs, production, charts, secrets)).toEqual([
+      expect.stringMatching(/names deployment\/redis-master, which nothing makes in harita-hive/),
+    ]);
+  });
+});
+
+describe('the evaluator of NetworkPolicies', () => {
+  it('finds the namespace open where no policy selects a pod (the default deny removed)', () => {
+    const open = production().filter((o) => o.kind !== 'NetworkPolicy');
+    expect(checkNetworkFlows(open, charts, 'harita-hive', DATA_FLOW).length).toBeGreaterThan(20);
+  });
+});
+
+function production(): K8sObject[] {
+  return clone(rendered.production);
+}
