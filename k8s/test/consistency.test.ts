@@ -9,6 +9,7 @@ import {
   checkDocsObjects,
   checkImages,
   checkMonitoring,
+  checkNamespaces,
   checkNetworkFlows,
   checkSecretReferences,
   checkServiceReferences,
@@ -17,7 +18,7 @@ import {
   pushedImages,
   shellBlocks,
 } from './consistency.js';
-import { DATA_FLOW } from './data-flow.js';
+import { DATA_FLOW, SELF_HOSTED_API_FLOW } from './data-flow.js';
 
 // The consistency check over what is deployed (issue: production as the guide deploys it). No
 // Kubernetes API server can run here, so this is what stands in for one: every reference the
@@ -32,9 +33,14 @@ const render = (overlay: string): K8sObject[] =>
     .filter(Boolean);
 
 const OVERLAYS = {
-  staging: { dir: 'overlays/staging', namespace: 'harita-hive-staging' },
-  production: { dir: 'overlays/production', namespace: 'harita-hive' },
-  gpu: { dir: 'overlays/gpu', namespace: 'harita-hive' },
+  staging: { dir: 'overlays/staging', namespace: 'harita-hive-staging', flow: DATA_FLOW },
+  production: { dir: 'overlays/production', namespace: 'harita-hive', flow: DATA_FLOW },
+  gpu: { dir: 'overlays/gpu', namespace: 'harita-hive', flow: DATA_FLOW },
+  'self-hosted-api': {
+    dir: 'overlays/self-hosted-api',
+    namespace: 'harita-hive',
+    flow: SELF_HOSTED_API_FLOW,
+  },
 } as const;
 const rendered = Object.fromEntries(
   Object.entries(OVERLAYS).map(([name, o]) => [name, render(o.dir)]),
@@ -87,6 +93,9 @@ const env = (o: K8sObject, containerName: string, variable: string) => {
 describe.each(Object.entries(OVERLAYS))('the %s overlay resolves', (name, overlay) => {
   const objects = rendered[name as keyof typeof OVERLAYS];
 
+  it("every namespaced object in the overlay's namespace", () => {
+    expect(checkNamespaces(objects, overlay.namespace)).toEqual([]);
+  });
   it("each env var's and Ingress backend's Service host name and port", () => {
     expect(checkServiceReferences(objects, charts)).toEqual([]);
   });
@@ -100,7 +109,7 @@ describe.each(Object.entries(OVERLAYS))('the %s overlay resolves', (name, overla
     expect(checkImages(objects, releaseWorkflow, deployWorkflow)).toEqual([]);
   });
   it("each edge of DESIGN.md's data flow is allowed by a NetworkPolicy, and nothing else is", () => {
-    expect(checkNetworkFlows(objects, charts, overlay.namespace, DATA_FLOW)).toEqual([]);
+    expect(checkNetworkFlows(objects, charts, overlay.namespace, overlay.flow)).toEqual([]);
   });
 });
 
@@ -392,6 +401,15 @@ describe('mutation tests: the check fails, naming what was renamed', () => {
     });
     expect(checkNetworkFlows(mutated, charts, 'harita-hive', DATA_FLOW)).toEqual([
       expect.stringMatching(/ingress-nginx -> tensorflow-serving port 8501\/TCP .* is not allowed/),
+    ]);
+  });
+
+  it("an overlay's own objects left outside the namespace (the self-hosted API as first written)", () => {
+    const mutated = mutate(rendered['self-hosted-api'], 'Deployment', 'harita-api', (o) => {
+      delete o.metadata.namespace;
+    });
+    expect(checkNamespaces(mutated, 'harita-hive')).toEqual([
+      "Deployment harita-api: in namespace (none: kubectl's current one), not harita-hive",
     ]);
   });
 

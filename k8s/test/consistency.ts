@@ -102,6 +102,21 @@ function chartObjects(charts: Charts, namespace: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 0. Every namespaced object is in the overlay's namespace: one without a namespace would land in
+// whichever namespace kubectl's context names (the guide's `kubectl apply -f` names none).
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterIssuer']);
+
+export function checkNamespaces(objects: K8sObject[], namespace: string): string[] {
+  return objects
+    .filter((o) => !CLUSTER_SCOPED.has(o.kind) && o.metadata.namespace !== namespace)
+    .map(
+      (o) =>
+        `${o.kind} ${o.metadata.name}: in namespace ${o.metadata.namespace ?? "(none: kubectl's current one)"}, not ${namespace}`,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // 1. Each env var's Service host name and port exists (and each Ingress backend).
 
 /** host[:port] of a URL or a bare host; undefined for what is no in-cluster name. */

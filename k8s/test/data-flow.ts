@@ -67,3 +67,20 @@ export const DATA_FLOW: Flow[] = [
   { from: '*', to: 'kube-dns', port: 53, protocol: 'UDP', why: 'DNS' },
   { from: '*', to: 'kube-dns', port: 53, protocol: 'TCP', why: 'DNS' },
 ];
+
+/** With the API self-hosted (k8s/overlays/self-hosted-api): these besides. */
+export const SELF_HOSTED_API_FLOW: Flow[] = [
+  ...DATA_FLOW,
+  {
+    from: 'ingress-nginx',
+    to: 'harita-api',
+    port: 8000,
+    why: "the API's clients, through the TLS edge",
+  },
+  { from: 'prometheus', to: 'harita-api', port: 8000, why: "metrics (the API's 5xx alert)" },
+  { from: 'harita-api', to: 'minio', port: 9000, why: 'the API checks uploads, signs URLs' },
+  { from: 'harita-api', to: 'tensorflow-serving', port: 8501, why: 'synchronous inference' },
+  { from: 'harita-api', to: 'internet', port: 5432, why: 'its database' },
+  { from: 'harita-api', to: 'internet', port: 6543, why: "its database's other pooler port" },
+  { from: 'harita-api', to: 'internet', port: 443, why: "Supabase Auth's keys (JWKS)" },
+];

@@ -39,7 +39,13 @@ interface PodSpec {
   terminationGracePeriodSeconds?: number;
 }
 
-const OVERLAYS = ['overlays/staging', 'overlays/production', 'overlays/gpu', 'optional/keda'];
+const OVERLAYS = [
+  'overlays/staging',
+  'overlays/production',
+  'overlays/gpu',
+  'overlays/self-hosted-api',
+  'optional/keda',
+];
 const objects = (directory: string): K8sObject[] =>
   parseAllDocuments(build(directory))
     .map((d) => d.toJSON() as K8sObject)
