@@ -18,7 +18,7 @@ import {
   pushedImages,
   shellBlocks,
 } from './consistency.js';
-import { DATA_FLOW, SELF_HOSTED_API_FLOW } from './data-flow.js';
+import { DATA_FLOW, SELF_HOSTED_API_FLOW, SMOKE_FLOW } from './data-flow.js';
 
 // The consistency check over what is deployed (issue: production as the guide deploys it). No
 // Kubernetes API server can run here, so this is what stands in for one: every reference the
@@ -110,6 +110,47 @@ describe.each(Object.entries(OVERLAYS))('the %s overlay resolves', (name, overla
   });
   it("each edge of DESIGN.md's data flow is allowed by a NetworkPolicy, and nothing else is", () => {
     expect(checkNetworkFlows(objects, charts, overlay.namespace, overlay.flow)).toEqual([]);
+  });
+});
+
+describe('the deploy smoke test (kind, .github/workflows/deploy-smoke.yml) resolves', () => {
+  const objects = render('overlays/smoke');
+  const smoke = parse(read('.github/workflows/deploy-smoke.yml')) as {
+    jobs: Record<string, { steps: { run?: string }[] }>;
+  };
+  const script = Object.values(smoke.jobs)
+    .flatMap((j) => j.steps.map((s) => s.run ?? ''))
+    .join('\n')
+    .replaceAll('"$NAMESPACE"', 'harita-hive');
+  const made = documentedSecrets({ 'deploy-smoke.yml': `\`\`\`sh\n${script}\n\`\`\`\n` });
+
+  it('makes the Secrets the docs make, with the same keys, and its own', () => {
+    for (const name of [
+      'harita-secrets',
+      'harita-api',
+      'harita-model-serving-auth',
+      'harita-edge-tls',
+    ]) {
+      const inDocs = secrets.find((s) => s.name === name)?.keys.sort();
+      expect(made.find((s) => s.name === name)?.keys.sort(), name).toEqual(inDocs);
+    }
+  });
+  it('resolves every reference, and its policies allow the stand-ins exactly', () => {
+    expect(checkNamespaces(objects, 'harita-hive')).toEqual([]);
+    expect(checkServiceReferences(objects, charts)).toEqual([]);
+    expect(checkSecretReferences(objects, made, charts)).toEqual([]);
+    expect(checkMonitoring(objects, charts)).toEqual([]);
+    expect(checkNetworkFlows(objects, charts, 'harita-hive', SMOKE_FLOW)).toEqual([]);
+  });
+  it("installs the releases with the docs' names and flags", () => {
+    for (const release of [
+      /helm install redis bitnami\/redis --namespace harita-hive --set auth.enabled=true/,
+      /helm install minio bitnami\/minio --namespace harita-hive --set auth.rootUser=admin/,
+      /helm install monitoring prometheus-community\/kube-prometheus-stack --namespace monitoring/,
+      /-f k8s\/charts\/redis-values.yaml/,
+      /-f k8s\/charts\/minio-values.yaml/,
+    ])
+      expect(script.replace(/\\\n\s*/g, ' ')).toMatch(release);
   });
 });
 

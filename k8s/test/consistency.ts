@@ -603,6 +603,13 @@ export function checkNetworkFlows(
   namespace: string,
   flows: Flow[],
 ): string[] {
+  // The evaluator reads matchLabels only: a matchExpressions would be read as "every pod".
+  const unread = objects
+    .filter(
+      (o) => o.kind === 'NetworkPolicy' && JSON.stringify(o.spec).includes('matchExpressions'),
+    )
+    .map((o) => `${where(o)}: uses matchExpressions, which this check does not evaluate`);
+  if (unread.length > 0) return unread;
   const allowed = allowedFlows(objects, charts, namespace);
   const names = new Set(
     endpoints(objects, charts, namespace)

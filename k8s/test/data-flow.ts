@@ -84,3 +84,16 @@ export const SELF_HOSTED_API_FLOW: Flow[] = [
   { from: 'harita-api', to: 'internet', port: 6543, why: "its database's other pooler port" },
   { from: 'harita-api', to: 'internet', port: 443, why: "Supabase Auth's keys (JWKS)" },
 ];
+
+/** The deploy smoke test's stand-ins (k8s/overlays/smoke): a Postgres, the API in the cluster. */
+export const SMOKE_FLOW: Flow[] = [
+  ...SELF_HOSTED_API_FLOW,
+  { from: 'harita-api', to: 'postgres', port: 5432, why: "the API's database, standing in" },
+  { from: 'harita-dispatcher', to: 'postgres', port: 5432, why: 'the jobs table, standing in' },
+  {
+    from: 'harita-job-worker',
+    to: 'harita-api',
+    port: 8000,
+    why: 'job events to the API in the cluster',
+  },
+];

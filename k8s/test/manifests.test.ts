@@ -44,6 +44,7 @@ const OVERLAYS = [
   'overlays/production',
   'overlays/gpu',
   'overlays/self-hosted-api',
+  'overlays/smoke',
   'optional/keda',
 ];
 const objects = (directory: string): K8sObject[] =>
