@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { K8S, build } from '../scripts/render.mjs';
@@ -151,6 +154,96 @@ describe('the deploy smoke test (kind, .github/workflows/deploy-smoke.yml) resol
       /-f k8s\/charts\/minio-values.yaml/,
     ])
       expect(script.replace(/\\\n\s*/g, ' ')).toMatch(release);
+  });
+});
+
+describe("the deploy workflow's inputs", () => {
+  const deploy = parse(read('.github/workflows/deploy.yml')) as {
+    on: { workflow_dispatch: { inputs: { environment: { options: string[] } } } };
+    jobs: { deploy: { steps: { id?: string; run?: string }[] } };
+  };
+  const step = deploy.jobs.deploy.steps.find((s) => s.id === 'overlay')?.run ?? '';
+  /** The workflow's own step, run as the runner runs it, for one choice of inputs. */
+  function choose(environment: string, gpu: boolean, api: boolean, script = step) {
+    const dir = mkdtempSync(join(tmpdir(), 'harita-deploy-'));
+    const output = join(dir, 'output');
+    const result = spawnSync('bash', ['-e', '-c', script], {
+      env: {
+        ...process.env,
+        ENVIRONMENT: environment,
+        GPU: String(gpu),
+        API: String(api),
+        GITHUB_OUTPUT: output,
+      },
+      encoding: 'utf8',
+    });
+    const text = result.status === 0 ? readFileSync(output, 'utf8') : '';
+    rmSync(dir, { recursive: true, force: true });
+    const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1] ?? '';
+    return {
+      ok: result.status === 0,
+      dir: value('dir'),
+      images: value('images').split(' ').filter(Boolean),
+    };
+  }
+
+  /** What a choice of inputs gets wrong: an overlay that does not render, pins that miss. */
+  function pinProblems(environment: string, gpu: boolean, api: boolean, script = step): string[] {
+    const chosen = choose(environment, gpu, api, script);
+    const what = `${environment}, gpu ${String(gpu)}, self-hosted-api ${String(api)}`;
+    if ((gpu || api) && (environment !== 'production' || (gpu && api)))
+      return chosen.ok ? [`${what}: accepted, and no overlay is that`] : [];
+    if (!chosen.ok) return [`${what}: refused`];
+    const objects = render(chosen.dir.replace(/^k8s\//, ''));
+    const running = new Set(
+      objects.flatMap((o) => {
+        const t = podTemplate(o);
+        return t
+          ? [...(t.spec.initContainers ?? []), ...t.spec.containers].map(
+              (c) => /\/([^/:@]+)[:@]/.exec(c.image)?.[1] ?? c.image,
+            )
+          : [];
+      }),
+    );
+    return [
+      ...chosen.images
+        .filter((i) => !running.has(i))
+        .map((i) => `${what}: pins ${i}, which no container of ${chosen.dir} runs`),
+      ...[...running]
+        .filter((i) => !chosen.images.includes(i))
+        .map((i) => `${what}: ${chosen.dir} runs ${i}, unpinned`),
+    ];
+  }
+
+  it.each(
+    deploy.on.workflow_dispatch.inputs.environment.options.flatMap((environment) =>
+      [false, true].flatMap((gpu) => [false, true].map((api) => ({ environment, gpu, api }))),
+    ),
+  )(
+    '$environment, gpu $gpu, self-hosted API $api: an overlay that renders, its images pinned',
+    ({ environment, gpu, api }) => {
+      expect(pinProblems(environment, gpu, api)).toEqual([]);
+    },
+  );
+
+  it('mutation: the gpu choice pinning the CPU image is caught, naming both', () => {
+    const script = step.replace(
+      'images="harita-hive-worker harita-tensorflow-serving-gpu"',
+      'images="harita-hive-worker harita-tensorflow-serving"',
+    );
+    expect(script).not.toBe(step);
+    expect(pinProblems('production', true, false, script)).toEqual([
+      'production, gpu true, self-hosted-api false: pins harita-tensorflow-serving, which no container of k8s/overlays/gpu runs',
+      'production, gpu true, self-hosted-api false: k8s/overlays/gpu runs harita-tensorflow-serving-gpu, unpinned',
+    ]);
+  });
+
+  it('mutation: staging with the gpu overlay accepted is caught', () => {
+    const script = step.replace('[ "$ENVIRONMENT" != production ] ||', 'false ||');
+    expect(script).not.toBe(step);
+    expect(pinProblems('staging', true, false, script)).toEqual([
+      'staging, gpu true, self-hosted-api false: accepted, and no overlay is that',
+    ]);
   });
 });
 
