@@ -43,6 +43,8 @@ export {
 export { MissingBandError } from './operations/open-input.js';
 export { parseS3Url, isS3Url } from './source/s3-location.js';
 export { DATA_TYPES, type DataType, type TypedArray } from './tiff/data-type.js';
+export { UnsupportedRasterError } from './tiff/unsupported-raster.js';
+export type { JobErrorKind } from './job-error-kind.js';
 export { CogOptionsError, type CogOptions } from './writer/cog-options.js';
 export { COG_CONTENT_TYPE, saveCog } from './writer/cog-sink.js';
 export { CogWriter, type CogOutput } from './writer/cog-writer.js';

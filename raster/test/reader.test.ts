@@ -62,7 +62,8 @@ describe('reading GDAL-written GeoTIFFs', () => {
     const f = fixtures().find((x) => x.mask)!;
     const reader = await RasterReader.open(f.path);
     try {
-      const { mask } = await reader.readRows(90, 100, [0]);
+      const { masks } = await reader.readRows(90, 100, [0]);
+      const mask = masks[0];
       const width = reader.info.width;
       expect(mask).not.toBeNull();
       // GDAL's fixture masks rows 100-179, columns 50-299.

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { UnsupportedRasterError } from '../tiff/unsupported-raster.js';
 import { CorruptBlockError } from './decode.js';
 import type { CodecReply, CodecTask, DecodeIntoTask, DecodeTask, EncodeTileTask } from './tasks.js';
 
@@ -121,12 +122,7 @@ export class CodecPool {
       this.pending.delete(reply.id);
       if (reply.ok)
         waiting.resolve({ data: reply.data, position: reply.position, length: reply.length });
-      else
-        waiting.reject(
-          reply.name === 'CorruptBlockError'
-            ? new CorruptBlockError(reply.message)
-            : new Error(reply.message),
-        );
+      else waiting.reject(threadError(reply.name, reply.message));
     });
     worker.on('error', (error) => {
       // A crashed thread fails everything it held; the pool replaces it on the next task.
@@ -141,6 +137,13 @@ export class CodecPool {
     this.slots.push(slot);
     return slot;
   }
+}
+
+/** An error from a codec thread as the class it was thrown as, so callers can tell them apart. */
+function threadError(name: string, message: string): Error {
+  if (name === 'CorruptBlockError') return new CorruptBlockError(message);
+  if (name === 'UnsupportedRasterError') return new UnsupportedRasterError(message);
+  return new Error(message);
 }
 
 function threadCount(): number {

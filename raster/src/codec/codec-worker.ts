@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeBlock, decodeInto } from './decode.js';
 import { encodeTile } from './encode.js';
+import { jpegReady } from './jpeg.js';
+import { COMPRESSION } from '../tiff/tags.js';
 import type { CodecReply, CodecTask } from './tasks.js';
 
 const port = parentPort;
@@ -10,7 +12,12 @@ const EMPTY = new Uint8Array(0);
 
 port.on('message', (message: { id: number; task: CodecTask }) => {
   const { id, task } = message;
-  const work = Promise.resolve().then((): [Uint8Array, number, number] => {
+  // libjpeg-turbo loads on a thread's first JPEG block, not for every raster.
+  const ready =
+    task.kind !== 'encodeTile' && task.compression === COMPRESSION.jpeg
+      ? jpegReady()
+      : Promise.resolve();
+  const work = ready.then((): [Uint8Array, number, number] => {
     if (task.kind === 'decode') return [decodeBlock(task), 0, 0];
     if (task.kind === 'encodeTile') {
       const { position, length } = encodeTile(task);

@@ -1,13 +1,19 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import { inflate } from './deflate.js';
+import type { JobErrorKind } from '../job-error-kind.js';
 import { COMPRESSION, PREDICTOR } from '../tiff/tags.js';
+import { inflate } from './deflate.js';
+import { decodeJpeg } from './jpeg.js';
 import { decodeLzw } from './lzw.js';
 import { swapBytes, undoFloatingPoint, undoHorizontal } from './predictor.js';
 import type { BlockPlacement, DecodeIntoTask, DecodeTask } from './tasks.js';
+import { UnsupportedRasterError } from '../tiff/unsupported-raster.js';
+import { halfFloatsToFloat32, unpackSamples } from './widen.js';
 
+/** A block whose compressed data does not decode to its declared size. */
 export class CorruptBlockError extends Error {
   override name = 'CorruptBlockError';
+  static readonly job: JobErrorKind = { code: 'malformed_raster', permanent: true };
 }
 
 /**
@@ -15,7 +21,12 @@ export class CorruptBlockError extends Error {
  * grows past that size, so a decompression bomb fails instead of filling memory.
  */
 export function decodeBlock(task: DecodeTask, reuse = false): Uint8Array {
-  const expected = task.width * task.rows * task.samples * task.bytes;
+  const { width, rows, samples, bits } = task;
+  const halfFloat = bits === 16 && task.bytes === 4;
+  // Samples of 1 to 31 bits other than 8 and 16 are unpacked, most significant bit first.
+  const packed = bits !== task.bytes * 8 && !halfFloat;
+  const rowBytes = Math.ceil((width * samples * bits) / 8);
+  const expected = rowBytes * rows;
   const raw = decompress(task, expected, reuse ? scratch(0, expected) : undefined);
   if (raw.length < expected) {
     throw new CorruptBlockError(
@@ -23,18 +34,26 @@ export function decodeBlock(task: DecodeTask, reuse = false): Uint8Array {
     );
   }
   const data = raw.length === expected ? raw : raw.subarray(0, expected);
-  const shape = { width: task.width, rows: task.rows, samples: task.samples, bytes: task.bytes };
-  let samples = data;
+  const shape = { width, rows, samples, bytes: packed ? 1 : bits / 8 };
+  let decoded = data;
   if (task.predictor === PREDICTOR.floatingPoint) {
-    samples = reuse ? scratch(1, expected) : new Uint8Array(expected);
-    undoFloatingPoint(data, samples, shape);
+    decoded = reuse ? scratch(1, expected) : new Uint8Array(expected);
+    undoFloatingPoint(data, decoded, shape);
   } else {
-    if (!task.littleEndian) swapBytes(data, task.bytes);
+    // Packed samples are a bit stream, most significant bit first; libtiff swaps 24-bit ones as
+    // whole samples in big-endian files, as it does 16- and 32-bit ones.
+    if (!task.littleEndian && (!packed || bits === 24)) swapBytes(data, packed ? 3 : shape.bytes);
     if (task.predictor === PREDICTOR.horizontal) undoHorizontal(data, shape);
     else if (task.predictor !== PREDICTOR.none)
       throw new CorruptBlockError(`unknown predictor ${String(task.predictor)}`);
   }
-  return samples;
+  if (bits === task.bytes * 8) return decoded;
+  const size = width * rows * samples * task.bytes;
+  const out = reuse ? scratch(2, size) : new Uint8Array(size);
+  if (packed)
+    unpackSamples(decoded, { rowBytes, rows, count: width * samples, bits }, out, task.bytes);
+  else halfFloatsToFloat32(decoded, out);
+  return out;
 }
 
 const zstdNative = (zlib as { zstdDecompressSync?: (data: Uint8Array, options: object) => Buffer })
@@ -79,11 +98,15 @@ function decompress(task: DecodeTask, expected: number, into?: Uint8Array): Uint
         return unpackBits(data, expected);
       case COMPRESSION.lzw:
         return decodeLzw(data, expected);
+      case COMPRESSION.jpeg:
+        return decodeJpeg(data, task.jpegTables, expected);
       default:
-        throw new CorruptBlockError(`unsupported compression ${String(task.compression)}`);
+        throw new UnsupportedRasterError(
+          `compression ${String(task.compression)} is not supported`,
+        );
     }
   } catch (error) {
-    if (error instanceof CorruptBlockError) throw error;
+    if (error instanceof CorruptBlockError || error instanceof UnsupportedRasterError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new CorruptBlockError(`a block could not be decompressed: ${reason}`);
   }
@@ -127,7 +150,12 @@ function sampleView(
 export function decodeInto(task: DecodeIntoTask): void {
   // Pixel-interleaved integers with the horizontal predictor: undo it while picking each band's
   // samples out, one pass over the block instead of two.
-  if (task.predictor === PREDICTOR.horizontal && task.samples > 1 && task.bytes <= 4) {
+  if (
+    task.predictor === PREDICTOR.horizontal &&
+    task.samples > 1 &&
+    task.bytes <= 4 &&
+    task.bits === task.bytes * 8
+  ) {
     const raw = decodeBlock({ ...task, kind: 'decode', predictor: PREDICTOR.none }, true);
     placeSummingRows(raw, task, task.placement);
     return;

@@ -6,8 +6,15 @@ export interface DecodeTask {
   compression: number;
   predictor: number;
   littleEndian: boolean;
-  /** Bytes per sample. */
+  /** Bytes per decoded sample. */
   bytes: number;
+  /**
+   * Bits per sample in the file: bytes x 8, or fewer for NBITS data (packed, rows whole bytes),
+   * 16 for half floats decoded to 4-byte floats.
+   */
+  bits: number;
+  /** The JPEGTables tag, for JPEG blocks. */
+  jpegTables: Uint8Array | null;
   /** Samples per pixel in the block. */
   samples: number;
   width: number;

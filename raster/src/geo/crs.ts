@@ -1,7 +1,10 @@
 import proj4 from 'proj4';
+import type { JobErrorKind } from '../job-error-kind.js';
 
+/** A CRS the engine cannot use: not built in and no definition given, or not named by EPSG code. */
 export class UnsupportedCrsError extends Error {
   override name = 'UnsupportedCrsError';
+  static readonly job: JobErrorKind = { code: 'invalid_params', permanent: true };
 }
 
 /**
@@ -32,5 +35,14 @@ export function fromWgs84(definition: string): (lonLat: readonly number[]) => [n
   return (lonLat) => {
     const [x, y] = converter.forward([lonLat[0]!, lonLat[1]!]);
     return [x, y];
+  };
+}
+
+/** The CRS `definition` names to longitude/latitude (WGS 84). */
+export function toWgs84(definition: string): (xy: readonly number[]) => [number, number] {
+  const converter = proj4(definition, 'EPSG:4326');
+  return (xy) => {
+    const [lon, lat] = converter.forward([xy[0]!, xy[1]!]);
+    return [lon, lat];
   };
 }

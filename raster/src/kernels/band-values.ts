@@ -1,22 +1,31 @@
-import type { BandInfo } from '../reader/raster-info.js';
+import { nodataRange } from '../reader/nodata.js';
+import type { RasterInfo } from '../reader/raster-info.js';
 import type { TypedArray } from '../tiff/data-type.js';
 
 /** How to turn a band's stored samples into valid physical values. */
 export interface BandReading {
   values: TypedArray;
-  nodata: number | null;
+  /** Samples in [nodataLow, nodataHigh] are nodata; NaN for both when none is. */
+  nodataLow: number;
+  nodataHigh: number;
   scale: number;
   offset: number;
   mask: Uint8Array | null;
 }
 
+/**
+ * How to read samples of 0-based `band` of the raster `info` describes: its scale and offset, and
+ * its nodata as the band's type compares it (see nodataRange).
+ */
 export function bandReading(
+  info: RasterInfo,
+  band: number,
   values: TypedArray,
-  band: BandInfo,
-  nodata: number | null,
   mask: Uint8Array | null,
 ): BandReading {
-  return { values, nodata, scale: band.scale, offset: band.offset, mask };
+  const { scale, offset } = info.bands[band]!;
+  const [nodataLow, nodataHigh] = nodataRange(info.dataType, info.nodata);
+  return { values, nodataLow, nodataHigh, scale, offset, mask };
 }
 
 /**
@@ -30,11 +39,15 @@ export function readPhysical(
   out: Float64Array,
   valid: Uint8Array,
 ): void {
-  const { values, nodata, scale, offset, mask } = reading;
+  const { values, nodataLow, nodataHigh, scale, offset, mask } = reading;
   const identity = scale === 1 && offset === 0;
   for (let i = 0; i < count; i++) {
     const raw = values[from + i]!;
-    if (raw !== raw || raw === nodata || (mask !== null && mask[from + i] === 0)) {
+    if (
+      raw !== raw ||
+      (raw >= nodataLow && raw <= nodataHigh) ||
+      (mask !== null && mask[from + i] === 0)
+    ) {
       valid[i] = 0;
       out[i] = Number.NaN;
     } else {

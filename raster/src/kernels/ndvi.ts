@@ -16,8 +16,10 @@ export function normalizedDifference(
 ): void {
   const av = a.values;
   const bv = b.values;
-  const an = a.nodata;
-  const bn = b.nodata;
+  const aLow = a.nodataLow;
+  const aHigh = a.nodataHigh;
+  const bLow = b.nodataLow;
+  const bHigh = b.nodataHigh;
   const am = a.mask;
   const bm = b.mask;
   const plainA = a.scale === 1 && a.offset === 0;
@@ -29,7 +31,9 @@ export function normalizedDifference(
       const y = bv[i]!;
       const sum = x + y;
       out[i] =
-        x !== x || y !== y || x === an || y === bn || sum === 0 ? NDVI_NODATA : (x - y) / sum;
+        x !== x || y !== y || (x >= aLow && x <= aHigh) || (y >= bLow && y <= bHigh) || sum === 0
+          ? NDVI_NODATA
+          : (x - y) / sum;
     }
     return;
   }
@@ -39,8 +43,8 @@ export function normalizedDifference(
     if (
       x !== x ||
       y !== y ||
-      x === an ||
-      y === bn ||
+      (x >= aLow && x <= aHigh) ||
+      (y >= bLow && y <= bHigh) ||
       (am !== null && am[i] === 0) ||
       (bm !== null && bm[i] === 0)
     ) {

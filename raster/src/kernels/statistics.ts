@@ -11,7 +11,7 @@ export class StatisticsAccumulator {
   private m2 = 0;
 
   add(reading: BandReading, from: number, count: number): void {
-    const { values, nodata, scale, offset, mask } = reading;
+    const { values, nodataLow, nodataHigh, scale, offset, mask } = reading;
     const plain = scale === 1 && offset === 0;
     let n = this.count;
     let mean = this.mean;
@@ -21,7 +21,7 @@ export class StatisticsAccumulator {
     let skipped = 0;
     for (let i = from; i < from + count; i++) {
       let v = values[i]!;
-      if (v !== v || v === nodata || (mask !== null && mask[i] === 0)) {
+      if (v !== v || (v >= nodataLow && v <= nodataHigh) || (mask !== null && mask[i] === 0)) {
         skipped++;
         continue;
       }
@@ -90,12 +90,13 @@ export class HistogramAccumulator {
   }
 
   add(reading: BandReading, from: number, count: number): void {
-    const { values, nodata, scale, offset, mask } = reading;
+    const { values, nodataLow, nodataHigh, scale, offset, mask } = reading;
     const { counts, min, max, scaleFactor } = this;
     const last = counts.length - 1;
     for (let i = from; i < from + count; i++) {
       let v = values[i]!;
-      if (v !== v || v === nodata || (mask !== null && mask[i] === 0)) continue;
+      if (v !== v || (v >= nodataLow && v <= nodataHigh) || (mask !== null && mask[i] === 0))
+        continue;
       v = v * scale + offset;
       if (v < min || v > max) continue;
       const bucket = Math.min(last, Math.floor((v - min) * scaleFactor));

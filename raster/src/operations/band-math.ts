@@ -70,7 +70,7 @@ export async function bandMathToCog(
         descriptions: [options.expression],
         compute(strip, out) {
           const readings: BandReading[] = indices.map((band, b) =>
-            bandReading(strip.bands[b]!, info.bands[band]!, info.nodata, strip.mask),
+            bandReading(info, band, strip.bands[b]!, strip.masks[b]!),
           );
           const target = out[0]!;
           const total = info.width * strip.rows;

@@ -131,7 +131,7 @@ async function readChipRow(
   const offset = options.offset ?? 0;
   bands.forEach((band, b) => {
     readPhysical(
-      bandReading(window.bands[b]!, reader.info.bands[band]!, reader.info.nodata, window.mask),
+      bandReading(reader.info, band, window.bands[b]!, window.masks[b]!),
       0,
       pixels,
       physical,

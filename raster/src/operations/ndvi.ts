@@ -35,8 +35,8 @@ export function normalizedDifferenceToCog(
           const [va, vb] = strip.bands;
           const count = info.width * strip.rows;
           normalizedDifference(
-            bandReading(va!, info.bands[a]!, info.nodata, strip.mask),
-            bandReading(vb!, info.bands[b]!, info.nodata, strip.mask),
+            bandReading(info, a, va!, strip.masks[0]!),
+            bandReading(info, b, vb!, strip.masks[1]!),
             count,
             out[0]!,
           );

@@ -39,11 +39,7 @@ export function rasterStatistics(
     for await (const strip of strips(reader, indices, 512, options.signal)) {
       const count = info.width * strip.rows;
       indices.forEach((band, b) => {
-        stats[b]!.add(
-          bandReading(strip.bands[b]!, info.bands[band]!, info.nodata, strip.mask),
-          0,
-          count,
-        );
+        stats[b]!.add(bandReading(info, band, strip.bands[b]!, strip.masks[b]!), 0, count);
       });
       options.onProgress?.((strip.row + strip.rows) / info.height / passes);
     }
@@ -57,11 +53,7 @@ export function rasterStatistics(
       for await (const strip of strips(reader, indices, 512, options.signal)) {
         const count = info.width * strip.rows;
         indices.forEach((band, b) =>
-          histograms[b]?.add(
-            bandReading(strip.bands[b]!, info.bands[band]!, info.nodata, strip.mask),
-            0,
-            count,
-          ),
+          histograms[b]?.add(bandReading(info, band, strip.bands[b]!, strip.masks[b]!), 0, count),
         );
         options.onProgress?.(0.5 + (strip.row + strip.rows) / info.height / 2);
       }

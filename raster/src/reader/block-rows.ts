@@ -3,16 +3,8 @@ import type { BlockPlacement } from '../codec/tasks.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { SharedScratch } from '../codec/shared-scratch.js';
 import type { TypedArray } from '../tiff/data-type.js';
-import {
-  blockIndex,
-  blockRowHeight,
-  blockRowsUnder,
-  sampleBytes,
-  type ImageLayout,
-} from './image-layout.js';
-
-/** Decoded blocks of one block row (of a mask), by plane then column; null for a sparse (absent) block. */
-export type DecodedBlockRow = (Uint8Array | null)[][];
+import { bytesPerSample } from '../tiff/data-type.js';
+import { blockIndex, blockRowHeight, blockRowsUnder, type ImageLayout } from './image-layout.js';
 
 interface Span {
   offset: number;
@@ -67,55 +59,10 @@ async function readSpans(
   return results;
 }
 
-/** Reads and decodes the blocks of one block row for the given planes, on the codec pool, back to this thread. */
-export async function decodeBlockRow(
-  source: ByteSource,
-  pool: CodecPool,
-  layout: ImageLayout,
-  littleEndian: boolean,
-  blockRow: number,
-  planes: readonly number[],
-  signal?: AbortSignal,
-): Promise<DecodedBlockRow> {
-  const rows = blockRowHeight(layout, blockRow);
-  const samples = layout.planarConfiguration === 1 ? layout.samplesPerPixel : 1;
-  const bitPacked = layout.bitsPerSample === 1;
-  const width = bitPacked ? Math.ceil(layout.blockWidth / 8) : layout.blockWidth;
-  const bytes = sampleBytes(layout);
-  const indices = planes.flatMap((plane) =>
-    Array.from({ length: layout.blocksAcross }, (_, col) =>
-      blockIndex(layout, plane, blockRow, col),
-    ),
-  );
-  const spans = indices.map((index) => ({
-    offset: layout.offsets[index]!,
-    length: layout.byteCounts[index]!,
-  }));
-  const raw = await readSpans(source, spans, signal);
-  const decoded = await Promise.all(
-    raw.map((data) =>
-      data.length === 0
-        ? Promise.resolve(null)
-        : pool.decode({
-            compression: layout.compression,
-            predictor: layout.predictor,
-            littleEndian,
-            bytes,
-            samples,
-            width,
-            rows,
-            data,
-          }),
-    ),
-  );
-  return planes.map((_, p) =>
-    decoded.slice(p * layout.blocksAcross, (p + 1) * layout.blocksAcross),
-  );
-}
-
 /**
  * Decodes rows [row, row + rows) of the given 0-based bands into `out`, arrays over shared memory:
  * codec threads write each block's rows in place, so no decoded block crosses back to this thread.
+ * An absent (sparse) block reads as `fill`.
  */
 export async function decodeWindowInto(
   source: ByteSource,
@@ -134,7 +81,7 @@ export async function decodeWindowInto(
 ): Promise<void> {
   const { row, rows, bands, out } = window;
   const samples = layout.planarConfiguration === 1 ? layout.samplesPerPixel : 1;
-  const bytes = sampleBytes(layout);
+  const bytes = bytesPerSample(layout.dataType);
   const destLength = layout.width * rows;
   const jobs: { index: number; blockRows: number; placement: BlockPlacement }[] = [];
   for (const { blockRow, firstRow, count, destRow } of blockRowsUnder(layout, row, rows)) {
@@ -189,6 +136,8 @@ export async function decodeWindowInto(
         predictor: layout.predictor,
         littleEndian,
         bytes,
+        bits: layout.bitsPerSample,
+        jpegTables: layout.jpegTables,
         samples,
         width: layout.blockWidth,
         rows: blockRows,

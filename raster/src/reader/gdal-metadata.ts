@@ -47,6 +47,24 @@ export function parseGdalMetadata(xml: string | undefined, bandCount: number): B
   return bands;
 }
 
+/** Each band's colour interpretation where GDAL_METADATA names one (GDAL's own override), else null. */
+export function colorInterpretations(
+  xml: string | undefined,
+  bandCount: number,
+): (string | null)[] {
+  const names: (string | null)[] = Array.from({ length: bandCount }, () => null);
+  for (const [, attributeText = '', value = ''] of (xml ?? '').matchAll(ITEM)) {
+    const sample = /sample="(\d+)"/.exec(attributeText)?.[1];
+    if (
+      /role="colorinterp"/.test(attributeText) &&
+      sample !== undefined &&
+      Number(sample) < bandCount
+    )
+      names[Number(sample)] = value.trim();
+  }
+  return names;
+}
+
 export function formatGdalMetadata(bands: readonly BandMetadata[]): string | undefined {
   const items: string[] = [];
   bands.forEach((band, sample) => {

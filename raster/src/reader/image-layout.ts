@@ -1,14 +1,19 @@
 import type { ImageFileDirectory } from 'geotiff';
-import { bytesPerSample, dataTypeFromTiff, type DataType } from '../tiff/data-type.js';
-import { COMPRESSION, PREDICTOR, TAG } from '../tiff/tags.js';
+import type { JobErrorKind } from '../job-error-kind.js';
+import { compressionName } from '../tiff/compression-names.js';
+import { bytesPerSample, isFloat, type DataType } from '../tiff/data-type.js';
+import { sampleType } from '../tiff/sample-type.js';
+import { COMPRESSION, PHOTOMETRIC, PREDICTOR, TAG } from '../tiff/tags.js';
+import { UnsupportedRasterError } from '../tiff/unsupported-raster.js';
 
 /** Where one TIFF image's blocks are and how they are encoded. */
 export interface ImageLayout {
   width: number;
   height: number;
   samplesPerPixel: number;
+  /** The type samples decode to (GDAL's: NBITS widened to the next integer type, Float16 to Float32). */
   dataType: DataType;
-  /** 1 for a 1-bit mask. */
+  /** Bits of one sample in the file (1 to 7 for a bit-packed mask or NBITS raster). */
   bitsPerSample: number;
   tiled: boolean;
   blockWidth: number;
@@ -20,12 +25,18 @@ export interface ImageLayout {
   compression: number;
   predictor: number;
   subfileType: number;
+  /** The JPEGTables tag (tables shared by every JPEG block), or null. */
+  jpegTables: Uint8Array | null;
+  /** The ExtraSamples tag: 1 or 2 marks an alpha sample among the last samples. */
+  extraSamples: number[];
   offsets: ArrayLike<number>;
   byteCounts: ArrayLike<number>;
 }
 
+/** A raster that is not a readable TIFF, or whose header or blocks are damaged. */
 export class InvalidRasterError extends Error {
   override name = 'InvalidRasterError';
+  static readonly job: JobErrorKind = { code: 'malformed_raster', permanent: true };
 }
 
 /** The largest block the engine decodes: anything larger is a corrupt or hostile header. */
@@ -55,6 +66,14 @@ export async function numberValues(
   return undefined;
 }
 
+/**
+ * One TIFF image's layout, checked: its size, sample type, compression and blocks.
+ *
+ * @throws InvalidRasterError when the header is damaged or hostile (dimensions, block lists,
+ *   blocks past the end of the file).
+ * @throws UnsupportedRasterError when the image is well formed in a layout the engine does not
+ *   read (the message names it).
+ */
 export async function readImageLayout(
   ifd: ImageFileDirectory,
   name: string,
@@ -70,16 +89,38 @@ export async function readImageLayout(
   const samplesPerPixel = first(await ifd.loadValue(TAG.SamplesPerPixel), 1);
   if (!(samplesPerPixel >= 1 && samplesPerPixel <= 65535))
     throw bad(`invalid SamplesPerPixel ${String(samplesPerPixel)}`);
-  const bitsPerSample = first(await ifd.loadValue(TAG.BitsPerSample), 1);
+  const bitDepths = (await numberValues(ifd, TAG.BitsPerSample)) ?? [1];
+  const bitsPerSample = bitDepths[0]!;
+  const unsupported = (what: string): UnsupportedRasterError =>
+    new UnsupportedRasterError(`${name}: ${what}`);
+  if (bitDepths.some((bits) => bits !== bitsPerSample))
+    throw unsupported(`bands of different bit depths (${bitDepths.join(', ')}) are not supported`);
   const sampleFormat = first(await ifd.loadValue(TAG.SampleFormat), 1);
-  const dataType = bitsPerSample === 1 ? 'Byte' : dataTypeFromTiff(sampleFormat, bitsPerSample);
+  let dataType: DataType;
+  try {
+    dataType = sampleType(bitsPerSample, sampleFormat);
+  } catch (error) {
+    if (error instanceof UnsupportedRasterError) throw unsupported(error.message);
+    throw error;
+  }
   const compression = first(await ifd.loadValue(TAG.Compression), COMPRESSION.none);
   if (!SUPPORTED_COMPRESSION.has(compression)) {
-    throw bad(
-      `compression ${String(compression)} is not supported (none, LZW, Deflate, ZSTD and PackBits are)`,
+    throw unsupported(
+      `${compressionName(compression)} compression is not supported (NONE, LZW, DEFLATE, ZSTD, PACKBITS and JPEG are)`,
     );
   }
+  const photometric = first(await ifd.loadValue(TAG.Photometric), PHOTOMETRIC.minIsBlack);
+  if (photometric === PHOTOMETRIC.ycbcr && compression !== COMPRESSION.jpeg)
+    throw unsupported('YCbCr samples are supported only in JPEG-compressed files');
+  if (compression === COMPRESSION.jpeg && bitsPerSample !== 8)
+    throw unsupported(`${String(bitsPerSample)}-bit JPEG is not supported (8-bit JPEG is)`);
   const predictor = first(await ifd.loadValue(TAG.Predictor), PREDICTOR.none);
+  if (predictor === PREDICTOR.horizontal && ![8, 16, 32].includes(bitsPerSample))
+    throw unsupported(
+      `the horizontal predictor over ${String(bitsPerSample)}-bit samples is not supported`,
+    );
+  if (predictor === PREDICTOR.floatingPoint && !isFloat(dataType))
+    throw bad('the floating-point predictor is declared for integer samples');
   const planarConfiguration =
     samplesPerPixel === 1 ? 1 : first(await ifd.loadValue(TAG.PlanarConfiguration), 1);
   const tiled = ifd.hasTag(TAG.TileWidth);
@@ -90,7 +131,7 @@ export async function readImageLayout(
   if (!(blockWidth >= 1 && blockHeight >= 1))
     throw bad(`invalid block size ${String(blockWidth)} x ${String(blockHeight)}`);
   const samplesPerBlock = planarConfiguration === 1 ? samplesPerPixel : 1;
-  const blockBytes = Math.ceil((blockWidth * bitsPerSample) / 8) * blockHeight * samplesPerBlock;
+  const blockBytes = blockWidth * blockHeight * samplesPerBlock * bytesPerSample(dataType);
   if (blockBytes > MAX_BLOCK_BYTES) {
     throw bad(
       `blocks of ${String(blockWidth)} x ${String(blockHeight)} are larger than the engine accepts`,
@@ -129,24 +170,18 @@ export async function readImageLayout(
     compression,
     predictor,
     subfileType: first(await ifd.loadValue(TAG.NewSubfileType), 0),
+    jpegTables: compression === COMPRESSION.jpeg ? await byteValues(ifd, TAG.JpegTables) : null,
+    extraSamples: (await numberValues(ifd, TAG.ExtraSamples)) ?? [],
     offsets,
     byteCounts,
   };
 }
 
-/** Bytes of one decoded sample: 1-bit masks decode as bytes of packed bits. */
-export function sampleBytes(layout: ImageLayout): number {
-  return layout.bitsPerSample === 1 ? 1 : bytesPerSample(layout.dataType);
+/** The bytes of a tag's values (JPEGTables), or null when absent. */
+async function byteValues(ifd: ImageFileDirectory, tag: number): Promise<Uint8Array | null> {
+  const values = await numberValues(ifd, tag);
+  return values ? Uint8Array.from(values) : null;
 }
-
-export const COMPRESSION_NAMES: Record<number, string> = {
-  [COMPRESSION.none]: 'NONE',
-  [COMPRESSION.lzw]: 'LZW',
-  [COMPRESSION.deflate]: 'DEFLATE',
-  [COMPRESSION.deflateOld]: 'DEFLATE',
-  [COMPRESSION.packbits]: 'PACKBITS',
-  [COMPRESSION.zstd]: 'ZSTD',
-};
 
 /** The index of a block in the file's offset and byte-count lists. */
 export function blockIndex(

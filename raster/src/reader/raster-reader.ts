@@ -5,19 +5,20 @@ import type { SharedScratch } from '../codec/shared-scratch.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { openByteSource } from '../source/open-source.js';
 import { ByteSourceClient } from '../source/geotiff-client.js';
-import { createSharedArray, isFloat, type TypedArray } from '../tiff/data-type.js';
-import { TAG } from '../tiff/tags.js';
-import { decodeBlockRow, decodeWindowInto } from './block-rows.js';
-import { parseGdalMetadata, parseNodata } from './gdal-metadata.js';
+import { compressionName } from '../tiff/compression-names.js';
+import { createSharedArray, type TypedArray } from '../tiff/data-type.js';
+import { COMPRESSION, PHOTOMETRIC, TAG } from '../tiff/tags.js';
+import { alphaMaskBand } from './alpha.js';
+import { decodeWindowInto } from './block-rows.js';
+import { colorInterpretations, parseGdalMetadata, parseNodata } from './gdal-metadata.js';
 import { epsgOf, geoTransformOf, type Georeference } from './georeference.js';
 import {
-  blockRowsUnder,
-  COMPRESSION_NAMES,
   InvalidRasterError,
   numberValues,
   readImageLayout,
   type ImageLayout,
 } from './image-layout.js';
+import { nodataMasks, reportedNodata, sparseFill } from './nodata.js';
 import type { RasterInfo } from './raster-info.js';
 
 export interface OpenRasterOptions {
@@ -40,8 +41,13 @@ export interface ReadRowsOptions {
 export interface RowWindow {
   /** One array per requested band, width x rows samples, in the raster's data type. */
   bands: TypedArray[];
-  /** 1 where the raster's mask marks a pixel valid, 0 where not; null without a mask. */
-  mask: Uint8Array | null;
+  /**
+   * One per requested band, width x rows: 1 where the band's mask marks a pixel valid, 0 where
+   * not; null for a band without a mask. The mask is GDAL's: the internal (per-dataset) mask, an
+   * absent block of it masked; else, without nodata, an alpha band GDAL takes as mask (for the
+   * other bands).
+   */
+  masks: (Uint8Array | null)[];
 }
 
 const MAX_IMAGES = 64;
@@ -99,10 +105,17 @@ export class RasterReader {
       (other) => (other.subfileType & MASK) === 0 && (other.subfileType & REDUCED) !== 0,
     );
     const georeference = await readGeoreference(main);
-    const bandMeta = parseGdalMetadata(
-      await asciiTag(main, TAG.GdalMetadata),
-      layout.samplesPerPixel,
+    const gdalMetadata = await asciiTag(main, TAG.GdalMetadata);
+    const bandMeta = parseGdalMetadata(gdalMetadata, layout.samplesPerPixel);
+    const nodata = reportedNodata(
+      layout.dataType,
+      parseNodata(await asciiTag(main, TAG.GdalNodata)),
     );
+    const alphaBand =
+      maskLayout || nodataMasks(layout.dataType, nodata)
+        ? null
+        : alphaMaskBand(layout, colorInterpretations(gdalMetadata, layout.samplesPerPixel));
+    const photometric = (await numberValues(main, TAG.Photometric))?.[0];
     const info: RasterInfo = {
       source: source.name,
       bytes: source.size,
@@ -114,27 +127,33 @@ export class RasterReader {
       blockHeight: layout.blockHeight,
       tiled: layout.tiled,
       interleave: layout.planarConfiguration === 2 ? 'band' : 'pixel',
-      compression: COMPRESSION_NAMES[layout.compression] ?? String(layout.compression),
+      compression:
+        layout.compression === COMPRESSION.jpeg && photometric === PHOTOMETRIC.ycbcr
+          ? 'YCbCr JPEG'
+          : compressionName(layout.compression),
       predictor: layout.predictor,
       bigTiff: tiff.bigTiff,
       epsg: epsgOf(georeference),
       geoTransform: geoTransformOf(georeference),
-      nodata: parseNodata(await asciiTag(main, TAG.GdalNodata)),
-      hasMask: maskLayout !== undefined,
+      nodata,
+      hasMask: maskLayout !== undefined || alphaBand !== null,
       bands: bandMeta.map((band, i) => ({ index: i + 1, ...band })),
       overviews: overviews.map(({ width, height }) => ({ width, height })),
       georeference,
     };
-    return new RasterReader(source, tiff.littleEndian, layout, maskLayout ?? null, info, pool);
+    return new RasterReader(source, tiff.littleEndian, layout, info, pool, {
+      layout: maskLayout ?? null,
+      alphaBand,
+    });
   }
 
   private constructor(
     private readonly source: ByteSource,
     private readonly littleEndian: boolean,
     private readonly layout: ImageLayout,
-    private readonly maskLayout: ImageLayout | null,
     readonly info: RasterInfo,
     private readonly pool: CodecPool,
+    private readonly mask: { layout: ImageLayout | null; alphaBand: number | null },
   ) {}
 
   /** Reads rows [row, row + rows) of the given 0-based bands. */
@@ -175,63 +194,63 @@ export class RasterReader {
     ) {
       throw new RangeError('readRows needs one shared array of width x rows samples per band');
     }
-    const fill = this.info.nodata ?? 0;
+    const { alphaBand } = this.mask;
+    // The alpha band masks the others: read it alongside them when it was not asked for.
+    const alphaAt = alphaBand === null ? -1 : bands.indexOf(alphaBand);
+    const needsAlpha = alphaBand !== null && bands.some((band) => band !== alphaBand);
+    const alpha =
+      needsAlpha && alphaAt < 0 ? createSharedArray(this.layout.dataType, width * rows) : null;
     const window = {
       row,
       rows,
-      bands,
-      out,
-      fill: Number.isNaN(fill) && !isFloat(this.layout.dataType) ? 0 : fill,
+      bands: alpha ? [...bands, alphaBand!] : bands,
+      out: alpha ? [...out, alpha] : out,
+      fill: sparseFill(this.layout.dataType, this.info.nodata),
     };
-    await decodeWindowInto(
-      this.source,
-      this.pool,
-      this.layout,
-      this.littleEndian,
-      window,
-      signal,
-      options.scratch,
-    );
-    return { bands: out, mask: this.maskLayout ? await this.readMask(row, rows, signal) : null };
+    const [, internal] = await Promise.all([
+      decodeWindowInto(
+        this.source,
+        this.pool,
+        this.layout,
+        this.littleEndian,
+        window,
+        signal,
+        options.scratch,
+      ),
+      this.mask.layout ? this.readMask(this.mask.layout, row, rows, signal) : null,
+    ]);
+    const alphaMask = needsAlpha ? nonZero(alpha ?? out[alphaAt]!, width * rows) : null;
+    return {
+      bands: out,
+      masks: bands.map((band) => internal ?? (band === alphaBand ? null : alphaMask)),
+    };
   }
 
   async close(): Promise<void> {
     await this.source.close();
   }
 
-  private async readMask(row: number, rows: number, signal?: AbortSignal): Promise<Uint8Array> {
-    const layout = this.maskLayout!;
-    const mask = new Uint8Array(layout.width * rows);
-    const rowBytes =
-      layout.bitsPerSample === 1 ? Math.ceil(layout.blockWidth / 8) : layout.blockWidth;
-    const spans = blockRowsUnder(layout, row, rows);
-    const decoded = spans.map(({ blockRow }) =>
-      decodeBlockRow(this.source, this.pool, layout, this.littleEndian, blockRow, [0], signal),
-    );
-    for (const [i, { firstRow, count, destRow }] of spans.entries()) {
-      const blocks = (await decoded[i]!)[0]!;
-      blocks.forEach((block, col) => {
-        const x0 = col * layout.blockWidth;
-        const span = Math.min(layout.blockWidth, layout.width - x0);
-        for (let r = 0; r < count; r++) {
-          const target = (destRow + r) * layout.width + x0;
-          const from = (firstRow + r) * rowBytes;
-          for (let x = 0; x < span; x++) {
-            const valid =
-              block === null
-                ? 1
-                : layout.bitsPerSample === 1
-                  ? (block[from + (x >> 3)]! >> (7 - (x & 7))) & 1
-                  : block[from + x]! > 0
-                    ? 1
-                    : 0;
-            mask[target + x] = valid;
-          }
-        }
-      });
-    }
+  /** The internal mask's rows as 1 (valid) and 0; an absent block of the mask reads as 0, as GDAL reads it. */
+  private async readMask(
+    layout: ImageLayout,
+    row: number,
+    rows: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
+    const mask = new Uint8Array(new SharedArrayBuffer(layout.width * rows));
+    const window = { row, rows, bands: [0], out: [mask], fill: 0 };
+    await decodeWindowInto(this.source, this.pool, layout, this.littleEndian, window, signal);
+    // A 1-bit mask decodes to 0 and 1, an 8-bit one to 0 and 255.
+    for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) mask[i] = 1;
     return mask;
   }
+}
+
+/** 1 where a sample is not 0 (an alpha band's valid pixels), else 0. */
+function nonZero(values: TypedArray, count: number): Uint8Array {
+  const mask = new Uint8Array(count);
+  for (let i = 0; i < count; i++) mask[i] = values[i] === 0 ? 0 : 1;
+  return mask;
 }
 
 async function asciiTag(ifd: ImageFileDirectory, tag: number): Promise<string | undefined> {

@@ -88,19 +88,6 @@ export function viewArray(
   return INFO[type].view(buffer, byteOffset, length);
 }
 
-/** The data type of TIFF samples, or an error naming what the file declared. */
-export function dataTypeFromTiff(sampleFormat: number, bitsPerSample: number): DataType {
-  const found = DATA_TYPES.find(
-    (type) => INFO[type].sampleFormat === sampleFormat && INFO[type].bytes * 8 === bitsPerSample,
-  );
-  if (found === undefined) {
-    throw new RangeError(
-      `unsupported sample type: SampleFormat ${String(sampleFormat)} with ${String(bitsPerSample)} bits per sample`,
-    );
-  }
-  return found;
-}
-
 export function parseDataType(name: string): DataType {
   const found = DATA_TYPES.find((type) => type.toLowerCase() === name.toLowerCase());
   if (found === undefined)

@@ -18,6 +18,7 @@ export const TAG = {
   TileByteCounts: 325,
   ExtraSamples: 338,
   SampleFormat: 339,
+  JpegTables: 347,
   ModelPixelScale: 33550,
   ModelTiepoint: 33922,
   ModelTransformation: 34264,
@@ -42,9 +43,13 @@ export const COMPRESSION = {
   none: 1,
   lzw: 5,
   deflate: 8,
+  jpeg: 7,
   packbits: 32773,
   deflateOld: 32946,
   zstd: 50000,
 } as const;
+
+/** PhotometricInterpretation values the engine tells apart. */
+export const PHOTOMETRIC = { minIsBlack: 1, rgb: 2, ycbcr: 6 } as const;
 
 export const PREDICTOR = { none: 1, horizontal: 2, floatingPoint: 3 } as const;

@@ -5,14 +5,18 @@
   validate FILE          GDAL's COG validator: {"valid": bool, "errors": [...], "warnings": [...]}
   compare A B TOL        band 1 of both: max difference where both valid, nodata-mask mismatches
   overview FILE          per overview: GDAL's values against numpy's 2x2 average/nearest of the level above
-  zonal RASTER ZONES B   zonal statistics by numpy: pixel centres in polygons (crossing test)
+  zonal RASTER ZONES B   zonal statistics: each feature burned alone by GDAL's rasterize
+  masks FILE OUT         every band's mask as GDAL reads it (1 valid, 0 masked) to OUT; prints flags
+  masked FILE OUT E N=B  E (numpy, over float64 bands N) where GDAL's masks say every band is valid
+                         and NaN elsewhere, to OUT as float64; prints per-band statistics over the
+                         same masks
 """
 import json
 import subprocess
 import sys
 
 import numpy as np
-from osgeo import gdal, osr
+from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 W, H = 517, 389
@@ -179,42 +183,27 @@ def overview(path):
     print(json.dumps(result))
 
 
-def inside(px, py, ring):
-    """Crossing-number test of points against one ring, in pixel coordinates."""
-    result = np.zeros(px.shape, dtype=bool)
-    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:]):
-        crosses = (y1 > py) != (y2 > py)
-        with np.errstate(all="ignore"):
-            xi = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
-        result ^= crosses & (px < xi)
-    return result
-
-
 def zonal(path, zones_path, band_number):
     ds = gdal.Open(path)
-    gt = ds.GetGeoTransform()
     band = ds.GetRasterBand(int(band_number))
     arr = band.ReadAsArray().astype(np.float64)
     ok = valid_mask(band, arr) & (band.GetMaskBand().ReadAsArray() > 0)
     scale, offset = band.GetScale() or 1.0, band.GetOffset() or 0.0
     values = arr * scale + offset
-    wgs84 = osr.SpatialReference()
-    wgs84.ImportFromEPSG(4326)
-    wgs84.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    to_raster = osr.CoordinateTransformation(wgs84, ds.GetSpatialRef())
-    py, px = np.mgrid[0 : ds.RasterYSize, 0 : ds.RasterXSize].astype(np.float64) + 0.5
+    zones = ogr.Open(zones_path)
+    layer = zones.GetLayer(0)
     out = []
-    for feature in json.load(open(zones_path))["features"]:
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        member = np.zeros(arr.shape, dtype=bool)
-        for rings in polygons:
-            for ring in rings:
-                pixel_ring = []
-                for lon, lat in ring:
-                    x, y, _ = to_raster.TransformPoint(lon, lat)
-                    pixel_ring.append(((x - gt[0]) / gt[1], (y - gt[3]) / gt[5]))
-                member ^= inside(px, py, pixel_ring)
+    for feature in layer:
+        target = gdal.GetDriverByName("MEM").Create("", ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Byte)
+        target.SetGeoTransform(ds.GetGeoTransform())
+        target.SetSpatialRef(ds.GetSpatialRef())
+        one = ogr.GetDriverByName("Memory").CreateDataSource("")
+        single = one.CreateLayer("zone", layer.GetSpatialRef(), layer.GetGeomType())
+        copy = ogr.Feature(single.GetLayerDefn())
+        copy.SetGeometry(feature.GetGeometryRef())
+        single.CreateFeature(copy)
+        gdal.RasterizeLayer(target, [1], single, burn_values=[1])
+        member = target.GetRasterBand(1).ReadAsArray() > 0
         chosen = values[member & ok]
         out.append({
             "pixelCount": int(member.sum()), "validCount": int(chosen.size),
@@ -224,6 +213,39 @@ def zonal(path, zones_path, band_number):
     print(json.dumps(out))
 
 
+def masks(path, out):
+    ds = gdal.Open(path)
+    bands = [ds.GetRasterBand(b) for b in range(1, ds.RasterCount + 1)]
+    with open(out, "wb") as f:
+        for band in bands:
+            f.write((band.GetMaskBand().ReadAsArray() > 0).astype(np.uint8).tobytes())
+    print(json.dumps({"flags": [band.GetMaskFlags() for band in bands]}))
+
+
+def masked(path, out, expression, *names):
+    ds = gdal.Open(path)
+    arrays = {}
+    ok = np.ones((ds.RasterYSize, ds.RasterXSize), dtype=bool)
+    statistics = []
+    for item in names:
+        name, number = item.split("=")
+        band = ds.GetRasterBand(int(number))
+        arr = band.ReadAsArray().astype(np.float64)
+        valid = ~np.isnan(arr) & (band.GetMaskBand().ReadAsArray() > 0)
+        chosen = arr[valid]
+        statistics.append({
+            "band": int(number), "validCount": int(chosen.size), "nodataCount": int(arr.size - chosen.size),
+            "min": float(chosen.min()), "max": float(chosen.max()),
+            "mean": float(chosen.mean()), "stddev": float(chosen.std()),
+        })
+        arrays[name] = arr
+        ok &= valid
+    with np.errstate(all="ignore"):
+        result = eval(expression, {"numpy": np}, arrays)
+    np.where(ok, result, np.nan).astype("<f8").tofile(out)
+    print(json.dumps(statistics))
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"fixtures": fixtures, "read": read, "validate": validate, "compare": compare, "overview": overview, "zonal": zonal}[command](*args)
+    {"fixtures": fixtures, "read": read, "validate": validate, "compare": compare, "overview": overview, "zonal": zonal, "masks": masks, "masked": masked}[command](*args)
