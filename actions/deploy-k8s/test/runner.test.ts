@@ -9,8 +9,8 @@ import { runAction, staleDistFiles } from '../../test-support/runner.js';
 // stand-in that models rollouts succeeding, timing out and failing (no API server runs here).
 const ACTION = fileURLToPath(new URL('..', import.meta.url));
 const OVERLAY = fileURLToPath(new URL('../../../k8s/overlays/production', import.meta.url));
-const WORKER = 'ghcr.io/harita-hive/harita-worker';
-const SERVING = 'ghcr.io/harita-hive/harita-model-serving';
+const WORKER = 'ghcr.io/harita-hive/harita-hive-worker';
+const SERVING = 'ghcr.io/harita-hive/harita-tensorflow-serving';
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 let dir: string;
 
@@ -71,7 +71,10 @@ describe('deploy-k8s, run as the runner runs it', () => {
       'harita-hive/tensorflow-serving': 2,
     });
     expect(result.code, result.log).toBe(0);
+    // The dispatcher, the worker and its bucket init container run the worker image.
     expect(result.state.images['harita-hive/harita-job-worker']).toEqual([
+      `${WORKER}@${digest('a')}`,
+      `${WORKER}@${digest('a')}`,
       `${WORKER}@${digest('a')}`,
       `${SERVING}@${digest('b')}`,
     ]);
@@ -86,8 +89,11 @@ describe('deploy-k8s, run as the runner runs it', () => {
     expect(result.state.calls.filter((c) => c.includes('status')).map((c) => c.at(-1))).toEqual([
       '--timeout=60s',
       '--timeout=60s',
+      '--timeout=60s',
     ]);
-    expect(result.outputs['revision']).toBe('{"harita-job-worker":"5","tensorflow-serving":"3"}');
+    expect(result.outputs['revision']).toBe(
+      '{"harita-dispatcher":"1","harita-job-worker":"5","tensorflow-serving":"3"}',
+    );
     expect(result.summary).toContain('| `harita-job-worker` | 5 |');
     expect(result.state.undone).toEqual([]);
   });
@@ -104,7 +110,7 @@ describe('deploy-k8s, run as the runner runs it', () => {
         'harita-hive/tensorflow-serving',
       ]);
       expect(result.log).toMatch(
-        /::error::the rollout of harita-job-worker failed and was rolled back: error: (timed out waiting|deployment "harita-job-worker" exceeded)/,
+        /::error::the rollout of harita-dispatcher failed and was rolled back: error: (timed out waiting|deployment "harita-dispatcher" exceeded)/,
       );
       expect(result.summary).toContain('ImagePullBackOff');
       expect(result.summary).toContain('Failed to pull image');
