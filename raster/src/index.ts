@@ -48,9 +48,9 @@ export type { JobErrorKind } from './job-error-kind.js';
 export { CogOptionsError, type CogOptions } from './writer/cog-options.js';
 export { COG_CONTENT_TYPE, saveCog } from './writer/cog-sink.js';
 export { CogWriter, type CogOutput } from './writer/cog-writer.js';
+export { ChipLayoutError, ModelAnswerError } from './operations/chip-errors.js';
 export {
   CLASS_NODATA,
-  ChipLayoutError,
   PROBABILITY_NODATA,
   predictChipsToCog,
   type ChipBatchPrediction,

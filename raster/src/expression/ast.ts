@@ -1,3 +1,5 @@
+import type { JobErrorKind } from '../job-error-kind.js';
+
 /** A parsed band-math expression. */
 export type Node =
   | { kind: 'number'; value: number }
@@ -24,8 +26,10 @@ export const BINARY_OPS = [
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
+/** A band-math expression that does not parse, or reads bands it does not name. */
 export class ExpressionError extends Error {
   override name = 'ExpressionError';
+  static readonly job: JobErrorKind = { code: 'invalid_params', permanent: true };
 }
 
 /** The band names an expression reads. */

@@ -3,6 +3,7 @@ import type { OutputOptions, OutputSummary } from '../pipeline/transform.js';
 import type { RasterReader } from '../reader/raster-reader.js';
 import { saveCog } from '../writer/cog-sink.js';
 import { CogWriter } from '../writer/cog-writer.js';
+import { ChipLayoutError, ModelAnswerError } from './chip-errors.js';
 import { bandIndex, withRaster, type InputOptions } from './open-input.js';
 
 /** What a model answers for a batch of chips. */
@@ -52,10 +53,6 @@ export interface ChipInferenceSummary {
 
 export const CLASS_NODATA = 255;
 export const PROBABILITY_NODATA = -9999;
-
-export class ChipLayoutError extends RangeError {
-  override name = 'ChipLayoutError';
-}
 
 /** The chip grid: chips advance by their kept centre, `core` pixels, and read `halo` around it. */
 interface Grid {
@@ -315,7 +312,7 @@ export async function predictChipsToCog(
         .then(async (prediction) => {
           const chipPixels = grid.chip * grid.chip;
           if (prediction.classIds.length !== members.length * chipPixels) {
-            throw new ChipLayoutError(
+            throw new ModelAnswerError(
               `the model answered ${String(prediction.classIds.length)} class ids for ${String(members.length)} chips of ${String(chipPixels)} pixels`,
             );
           }

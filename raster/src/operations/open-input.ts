@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { JobErrorKind } from '../job-error-kind.js';
 import { RasterReader } from '../reader/raster-reader.js';
 
 export interface InputOptions {
@@ -20,8 +21,10 @@ export async function withRaster<T>(
   }
 }
 
+/** A band number the raster does not have. */
 export class MissingBandError extends RangeError {
   override name = 'MissingBandError';
+  static readonly job: JobErrorKind = { code: 'missing_band', permanent: true };
 }
 
 /** A 1-based band number checked against the raster, as a 0-based index. */

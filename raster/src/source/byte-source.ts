@@ -1,3 +1,5 @@
+import type { JobErrorKind } from '../job-error-kind.js';
+
 /** Random access to the bytes of a raster, wherever it lives. */
 export interface ByteSource {
   /** Where the bytes come from, for messages. */
@@ -16,8 +18,10 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** A read past the end of the source: the file is shorter than its header says. */
 export class SourceRangeError extends Error {
   override name = 'SourceRangeError';
+  static readonly job: JobErrorKind = { code: 'malformed_raster', permanent: true };
 }
 
 export function checkRange(source: ByteSource, offset: number, length: number): void {

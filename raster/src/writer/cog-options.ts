@@ -1,3 +1,4 @@
+import type { JobErrorKind } from '../job-error-kind.js';
 import type { BandMetadata } from '../reader/gdal-metadata.js';
 import type { Georeference } from '../reader/georeference.js';
 import type { CodecPool } from '../codec/codec-pool.js';
@@ -27,8 +28,10 @@ export interface CogOptions {
   pool?: CodecPool;
 }
 
+/** Output options a COG cannot be written with (sizes, block size, level, predictor). */
 export class CogOptionsError extends Error {
   override name = 'CogOptionsError';
+  static readonly job: JobErrorKind = { code: 'invalid_params', permanent: true };
 }
 
 export function checkCogOptions(options: CogOptions): void {
