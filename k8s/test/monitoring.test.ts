@@ -39,6 +39,39 @@ describe("KEDA's trigger", () => {
   });
 });
 
+interface Rule {
+  alert: string;
+  expr: string;
+}
+/** The alerts whose aggregations drop `namespace`, which AlertmanagerConfig routes match on. */
+function droppingNamespace(text: string): string[] {
+  const { groups } = parse(text) as { groups: { name: string; rules: Rule[] }[] };
+  return groups
+    .filter((g) => g.name !== 'harita-resources') // node-level: the nodes' namespace is no app's
+    .flatMap((g) => g.rules)
+    .filter((r) =>
+      [...r.expr.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)].some(
+        (m) =>
+          !(m[1] ?? '')
+            .split(',')
+            .map((l) => l.trim())
+            .includes('namespace'),
+      ),
+    )
+    .map((r) => r.alert);
+}
+
+describe("the alerts keep `namespace`, which the AlertmanagerConfig's routes need", () => {
+  it('in every aggregation of every Harita alert', () => {
+    expect(droppingNamespace(alerts)).toEqual([]);
+  });
+  it('mutation: an aggregation by type alone is caught (HaritaJobFailureRateHigh)', () => {
+    expect(
+      droppingNamespace(alerts.replaceAll('sum by (namespace, type)', 'sum by (type)')),
+    ).toEqual(['HaritaJobFailureRateHigh']);
+  });
+});
+
 /** promtool: on the PATH, or in the Prometheus image compose runs (docker). */
 function promtool():
   ((dir: string, args: string[]) => { ok: boolean; output: string }) | undefined {
