@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { UnsupportedRasterError } from '../tiff/unsupported-raster.js';
 
 /**
  * JPEG blocks through libjpeg-turbo (a WebAssembly build of the library GDAL reads JPEG with), so
@@ -18,12 +19,24 @@ interface JpegModule {
 let decoder: JpegDecoder | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads libjpeg-turbo on this thread, once; decodeJpeg needs it. */
+const LIBRARY = '@cornerstonejs/codec-libjpeg-turbo-8bit';
+
+/**
+ * Loads libjpeg-turbo on this thread, once; decodeJpeg needs it.
+ *
+ * @throws UnsupportedRasterError where the library is not installed beside the engine (a bundle
+ *   that left it out): JPEG is then refused by name.
+ */
 export function jpegReady(): Promise<void> {
   loading ??= (async () => {
-    const init = createRequire(import.meta.url)(
-      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
-    ) as () => Promise<JpegModule>;
+    let init: () => Promise<JpegModule>;
+    try {
+      init = createRequire(import.meta.url)(`${LIBRARY}/decodewasmjs`) as () => Promise<JpegModule>;
+    } catch {
+      throw new UnsupportedRasterError(
+        `JPEG compression is not supported here: ${LIBRARY}, which decodes it, is not installed`,
+      );
+    }
     const module = await init();
     decoder = new module.JPEGDecoder();
   })();
