@@ -73,7 +73,7 @@ export class HaritaSystem {
         S3_BUCKET: BUCKET,
         S3_ACCESS_KEY_ID: store.accessKey,
         S3_SECRET_ACCESS_KEY: store.secretKey,
-        MODEL_SERVING_URL: models.url,
+        ...models.workerEnv(),
       };
       const database = postgres.clientConfig();
       system.apiProcess = await FunctionsProcess.start(

@@ -114,7 +114,7 @@ beforeAll(async () => {
   worker = await WorkerProcess.start(
     workerEnvironment({ redis, store, receiver }, SERVICE_ROLE_KEY, bucket, {
       HEALTH_PORT: String(HEALTH_PORT),
-      MODEL_SERVING_URL: models.url,
+      ...models.workerEnv(),
       MODEL_REQUEST_TIMEOUT_SECONDS: '10',
       MODEL_REQUEST_RETRIES: '2',
     }),

@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch } from './assert.ts';
-import { call, newTenant, test } from './helpers.ts';
+import { API, call, newTenant, ORIGIN, test } from './helpers.ts';
 
 const chip = (size: number) =>
   Array.from({ length: size }, (_, y) =>
@@ -57,5 +57,83 @@ test("synchronous inference refuses what is too large, an unknown model and the 
   assertEquals(
     (await call('GET', '/inference/models/..%2F..%2Fadmin', { token: tenant.token })).status,
     404,
+  );
+});
+
+/** A [1, size, size, 4] chip as little-endian float32 bytes. */
+function chipBytes(size: number): Uint8Array<ArrayBuffer> {
+  const values = chip(size).flat(2);
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return bytes;
+}
+
+test('synchronous inference takes and answers raw little-endian tensors with their shape in headers', async () => {
+  const tenant = await newTenant();
+  const predict = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
+    fetch(`${API}/inference/models/landcover/predict`, {
+      method: 'POST',
+      body,
+      headers: {
+        authorization: `Bearer ${tenant.token}`,
+        'content-type': 'application/octet-stream',
+        ...headers,
+      },
+    });
+  const raw = await predict(chipBytes(64), {
+    'x-tensor-shape': '1,64,64,4',
+    'x-signature-name': 'class_ids',
+  });
+  assertEquals(raw.status, 200);
+  assertEquals(
+    [
+      raw.headers.get('content-type'),
+      raw.headers.get('x-tensor-shape'),
+      raw.headers.get('x-tensor-dtype'),
+    ],
+    ['application/octet-stream', '1,64,64', 'int32'],
+  );
+  const bytes = new Uint8Array(await raw.arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  const ids = Array.from({ length: 64 * 64 }, (_, i) => view.getInt32(i * 4, true));
+  const viaJson = await call('POST', '/inference/models/landcover/predict', {
+    token: tenant.token,
+    body: { signature_name: 'class_ids', instances: [chip(64)] },
+  });
+  assertEquals(ids, (viaJson.body['predictions'] as number[][][])[0]!.flat());
+  const probabilities = await predict(chipBytes(8), { 'x-tensor-shape': '1, 8, 8, 4' });
+  assertEquals(
+    [probabilities.headers.get('x-tensor-shape'), probabilities.headers.get('x-output-name')],
+    ['1,8,8,4', 'probabilities'],
+  );
+  assertEquals((await probabilities.arrayBuffer()).byteLength, 8 * 8 * 4 * 4);
+  const short = await predict(chipBytes(8), { 'x-tensor-shape': '1,8,8,5' });
+  assertEquals(
+    [short.status, ((await short.json()) as { code: string }).code],
+    [400, 'invalid_request'],
+  );
+  const wrongShape = await predict(chipBytes(8), { 'x-tensor-shape': '1,8,32,1' });
+  assertEquals(
+    [wrongShape.status, ((await wrongShape.json()) as { code: string }).code],
+    [400, 'model_error'],
+  );
+});
+
+test('synchronous inference is described in the OpenAPI document: both bodies of predict and the raw tensor headers', async () => {
+  const document = (await (await fetch(`${ORIGIN}/openapi.json`)).json()) as {
+    paths: Record<
+      string,
+      { post: { requestBody: { content: object }; parameters: { name: string }[] } }
+    >;
+  };
+  const predict = document.paths['/inference/models/{model}/predict']!.post;
+  assertEquals(Object.keys(predict.requestBody.content).sort(), [
+    'application/json',
+    'application/octet-stream',
+  ]);
+  assertEquals(
+    predict.parameters.map((p) => p.name).filter((name) => name.startsWith('x-tensor')),
+    ['x-tensor-shape', 'x-tensor-dtype'],
   );
 });

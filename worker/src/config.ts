@@ -21,6 +21,10 @@ const Environment = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1),
   /** TF Serving's REST root; the inference jobs' model server. */
   MODEL_SERVING_URL: z.url().default('http://127.0.0.1:8501'),
+  /** TF Serving's API the worker speaks: gRPC (binary tensors) or REST (JSON). */
+  MODEL_SERVING_PROTOCOL: z.enum(['grpc', 'rest']).default('grpc'),
+  /** TF Serving's gRPC port on MODEL_SERVING_URL's host. */
+  MODEL_SERVING_GRPC_PORT: port.default(8500),
   MODEL_REQUEST_TIMEOUT_SECONDS: positive.default(60),
   /** Further tries of a predict request the server did not answer; then the job fails or retries. */
   MODEL_REQUEST_RETRIES: z.coerce.number().int().min(0).max(10).default(3),

@@ -9,7 +9,7 @@ import { startHealthServer } from './health-server.js';
 import { JobEventsClient } from './job-events.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { ModelServingClient } from './model-serving/client.js';
+import { modelServingClient } from './model-serving/client.js';
 import { loggedReachability } from './reachability.js';
 import { JobRuntime } from './runtime.js';
 
@@ -46,13 +46,8 @@ async function main(config: Config): Promise<void> {
     if (!isConnectionError(error)) logger.error({ err: error }, 'queue error');
   });
   const metrics = createMetrics(() => queue.getJobCounts());
-  const models = new ModelServingClient({
-    baseUrl: config.MODEL_SERVING_URL,
-    timeoutMs: config.MODEL_REQUEST_TIMEOUT_SECONDS * 1000,
-    retries: config.MODEL_REQUEST_RETRIES,
-    observe: (model, outcome, seconds) => {
-      metrics.inference.observe({ model, outcome }, seconds);
-    },
+  const models = modelServingClient(config, (model, outcome, seconds) => {
+    metrics.inference.observe({ model, outcome }, seconds);
   });
   const cancellations = new Cancellations(connection, redis());
   const events = new JobEventsClient({

@@ -4,8 +4,20 @@ import { createRequire as __bannerCreateRequire } from 'node:module'; const requ
 import { parentPort } from "node:worker_threads";
 
 // ../../raster/src/codec/decode.ts
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire as createRequire3 } from "node:module";
 import * as zlib from "node:zlib";
+
+// ../../raster/src/tiff/tags.ts
+var COMPRESSION = {
+  none: 1,
+  lzw: 5,
+  deflate: 8,
+  jpeg: 7,
+  packbits: 32773,
+  deflateOld: 32946,
+  zstd: 5e4
+};
+var PREDICTOR = { none: 1, horizontal: 2, floatingPoint: 3 };
 
 // ../../raster/src/codec/deflate.ts
 import { createRequire } from "node:module";
@@ -46,20 +58,57 @@ function inflate(data, maxLength, into) {
   });
 }
 
-// ../../raster/src/tiff/tags.ts
-var COMPRESSION = {
-  none: 1,
-  lzw: 5,
-  deflate: 8,
-  packbits: 32773,
-  deflateOld: 32946,
-  zstd: 5e4
+// ../../raster/src/codec/jpeg.ts
+import { createRequire as createRequire2 } from "node:module";
+
+// ../../raster/src/tiff/unsupported-raster.ts
+var UnsupportedRasterError = class extends Error {
+  name = "UnsupportedRasterError";
+  static job = { code: "malformed_raster", permanent: true };
 };
-var PREDICTOR = { none: 1, horizontal: 2, floatingPoint: 3 };
+
+// ../../raster/src/codec/jpeg.ts
+var decoder;
+var loading;
+var LIBRARY = "@cornerstonejs/codec-libjpeg-turbo-8bit";
+function jpegReady() {
+  loading ??= (async () => {
+    let init;
+    try {
+      init = createRequire2(import.meta.url)(`${LIBRARY}/decodewasmjs`);
+    } catch {
+      throw new UnsupportedRasterError(
+        `JPEG compression is not supported here: ${LIBRARY}, which decodes it, is not installed`
+      );
+    }
+    const module = await init();
+    decoder = new module.JPEGDecoder();
+  })();
+  return loading;
+}
+var SOI = 216;
+var EOI = 217;
+function decodeJpeg(data, tables, expected) {
+  if (!decoder) throw new Error("libjpeg-turbo is not loaded on this thread (await jpegReady())");
+  const shared = tables && tables.length > 4 && tables[1] === SOI && tables.at(-1) === EOI ? tables.subarray(2, tables.length - 2) : new Uint8Array(0);
+  const input = decoder.getEncodedBuffer(data.length + shared.length);
+  input.set(data.subarray(0, 2), 0);
+  input.set(shared, 2);
+  input.set(data.subarray(2), 2 + shared.length);
+  decoder.decode();
+  const { width, height, componentCount } = decoder.getFrameInfo();
+  const decoded = decoder.getDecodedBuffer();
+  if (decoded.length < expected) {
+    throw new Error(
+      `the JPEG stream holds ${String(width)} x ${String(height)} x ${String(componentCount)} samples, fewer than the block's ${String(expected)}`
+    );
+  }
+  return decoded.slice(0, expected);
+}
 
 // ../../raster/src/codec/lzw.ts
 var CLEAR = 256;
-var EOI = 257;
+var EOI2 = 257;
 var MAX_CODES = 4096;
 function decodeLzw(input, expected) {
   const out = new Uint8Array(expected);
@@ -70,7 +119,7 @@ function decodeLzw(input, expected) {
     suffix[i] = i;
     length[i] = 1;
   }
-  let next = 258;
+  let next3 = 258;
   let width = 9;
   let previous = -1;
   let bitPos = 0;
@@ -80,38 +129,38 @@ function decodeLzw(input, expected) {
     let code = 0;
     for (let b = 0; b < width; b++, bitPos++)
       code = code << 1 | input[bitPos >> 3] >> 7 - (bitPos & 7) & 1;
-    if (code === EOI) break;
+    if (code === EOI2) break;
     if (code === CLEAR) {
-      next = 258;
+      next3 = 258;
       width = 9;
       previous = -1;
       continue;
     }
     let first;
-    if (code < next && (code < 256 || code > EOI)) {
+    if (code < next3 && (code < 256 || code > EOI2)) {
       first = writeCode(code, out, o, suffix, prefix, length);
       o += length[code];
-      if (previous >= 0 && next < MAX_CODES) add(previous, first);
-    } else if (code === next && previous >= 0) {
+      if (previous >= 0 && next3 < MAX_CODES) add(previous, first);
+    } else if (code === next3 && previous >= 0) {
       const start = o;
       writeCode(previous, out, o, suffix, prefix, length);
       first = out[start];
       o += length[previous];
       if (o < expected) out[o] = first;
       o++;
-      if (next < MAX_CODES) add(previous, first);
+      if (next3 < MAX_CODES) add(previous, first);
     } else {
       throw new Error(`invalid LZW code ${String(code)}`);
     }
     previous = code;
-    if (next + 1 >= 1 << width && width < 12) width++;
+    if (next3 + 1 >= 1 << width && width < 12) width++;
   }
   return out.subarray(0, Math.min(o, expected));
   function add(code, byte) {
-    suffix[next] = byte;
-    prefix[next] = code;
-    length[next] = length[code] + 1;
-    next++;
+    suffix[next3] = byte;
+    prefix[next3] = code;
+    length[next3] = length[code] + 1;
+    next3++;
   }
 }
 function writeCode(code, out, at, suffix, prefix, length) {
@@ -124,9 +173,9 @@ function writeCode(code, out, at, suffix, prefix, length) {
 }
 
 // ../../raster/src/codec/predictor.ts
-function integerView(buffer, bytes) {
-  const { buffer: ab, byteOffset, byteLength } = buffer;
-  if (bytes === 1) return buffer;
+function integerView(buffer2, bytes) {
+  const { buffer: ab, byteOffset, byteLength } = buffer2;
+  if (bytes === 1) return buffer2;
   if (bytes === 2) return new Uint16Array(ab, byteOffset, byteLength / 2);
   if (bytes === 4) return new Uint32Array(ab, byteOffset, byteLength / 4);
   throw new RangeError(
@@ -134,23 +183,23 @@ function integerView(buffer, bytes) {
   );
 }
 function undoHorizontal(data, shape) {
-  const values = integerView(data, shape.bytes);
+  const values2 = integerView(data, shape.bytes);
   const rowLength = shape.width * shape.samples;
   const { samples } = shape;
   for (let row = 0; row < shape.rows; row++) {
     const start = row * rowLength;
     const end = start + rowLength;
-    for (let i = start + samples; i < end; i++) values[i] = values[i] + values[i - samples];
+    for (let i = start + samples; i < end; i++) values2[i] = values2[i] + values2[i - samples];
   }
 }
 function applyHorizontal(data, shape) {
-  const values = integerView(data, shape.bytes);
+  const values2 = integerView(data, shape.bytes);
   const rowLength = shape.width * shape.samples;
   const { samples } = shape;
   for (let row = 0; row < shape.rows; row++) {
     const start = row * rowLength;
     for (let i = start + rowLength - 1; i >= start + samples; i--) {
-      values[i] = values[i] - values[i - samples];
+      values2[i] = values2[i] - values2[i - samples];
     }
   }
 }
@@ -237,12 +286,334 @@ function swapBytes(data, bytes) {
   }
 }
 
+// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/messages.mjs
+var CANNOT_CONVERT_UNDEFINED_OR_NULL_TO_OBJECT = "Cannot convert undefined or null to object";
+
+// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/primordials.mjs
+function uncurryThis(target) {
+  return (thisArg, ...args) => {
+    return ReflectApply(target, thisArg, args);
+  };
+}
+function uncurryThisGetter(target, key) {
+  return uncurryThis(
+    ReflectGetOwnPropertyDescriptor(
+      target,
+      key
+    ).get
+  );
+}
+var {
+  apply: ReflectApply,
+  construct: ReflectConstruct,
+  defineProperty: ReflectDefineProperty,
+  get: ReflectGet,
+  getOwnPropertyDescriptor: ReflectGetOwnPropertyDescriptor,
+  getPrototypeOf: ReflectGetPrototypeOf,
+  has: ReflectHas,
+  ownKeys: ReflectOwnKeys,
+  set: ReflectSet,
+  setPrototypeOf: ReflectSetPrototypeOf
+} = Reflect;
+var {
+  EPSILON,
+  MAX_SAFE_INTEGER,
+  isFinite: NumberIsFinite,
+  isNaN: NumberIsNaN
+} = Number;
+var {
+  iterator: SymbolIterator,
+  species: SymbolSpecies,
+  toStringTag: SymbolToStringTag,
+  for: SymbolFor
+} = Symbol;
+var NativeObject = Object;
+var {
+  create: ObjectCreate,
+  defineProperty: ObjectDefineProperty,
+  freeze: ObjectFreeze,
+  is: ObjectIs
+} = NativeObject;
+var ObjectPrototype = NativeObject.prototype;
+var ObjectPrototype__lookupGetter__ = (
+  /** @type {any} */
+  ObjectPrototype.__lookupGetter__ ? uncurryThis(
+    /** @type {any} */
+    ObjectPrototype.__lookupGetter__
+  ) : (object, key) => {
+    if (object == null) {
+      throw NativeTypeError(
+        CANNOT_CONVERT_UNDEFINED_OR_NULL_TO_OBJECT
+      );
+    }
+    let target = NativeObject(object);
+    do {
+      const descriptor = ReflectGetOwnPropertyDescriptor(target, key);
+      if (descriptor !== void 0) {
+        if (ObjectHasOwn(descriptor, "get")) {
+          return descriptor.get;
+        }
+        return;
+      }
+    } while ((target = ReflectGetPrototypeOf(target)) !== null);
+  }
+);
+var ObjectHasOwn = (
+  /** @type {any} */
+  NativeObject.hasOwn || uncurryThis(ObjectPrototype.hasOwnProperty)
+);
+var NativeArray = Array;
+var ArrayIsArray = NativeArray.isArray;
+var ArrayPrototype = NativeArray.prototype;
+var ArrayPrototypeJoin = uncurryThis(ArrayPrototype.join);
+var ArrayPrototypePush = uncurryThis(ArrayPrototype.push);
+var ArrayPrototypeToLocaleString = uncurryThis(
+  ArrayPrototype.toLocaleString
+);
+var NativeArrayPrototypeSymbolIterator = ArrayPrototype[SymbolIterator];
+var ArrayPrototypeSymbolIterator = uncurryThis(NativeArrayPrototypeSymbolIterator);
+var {
+  abs: MathAbs,
+  trunc: MathTrunc
+} = Math;
+var NativeArrayBuffer = ArrayBuffer;
+var ArrayBufferIsView = NativeArrayBuffer.isView;
+var ArrayBufferPrototype = NativeArrayBuffer.prototype;
+var ArrayBufferPrototypeSlice = uncurryThis(ArrayBufferPrototype.slice);
+var ArrayBufferPrototypeGetByteLength = uncurryThisGetter(ArrayBufferPrototype, "byteLength");
+var NativeSharedArrayBuffer = typeof SharedArrayBuffer !== "undefined" ? SharedArrayBuffer : null;
+var SharedArrayBufferPrototypeGetByteLength = NativeSharedArrayBuffer && uncurryThisGetter(NativeSharedArrayBuffer.prototype, "byteLength");
+var TypedArray = ReflectGetPrototypeOf(Uint8Array);
+var TypedArrayFrom = TypedArray.from;
+var TypedArrayPrototype = TypedArray.prototype;
+var NativeTypedArrayPrototypeSymbolIterator = TypedArrayPrototype[SymbolIterator];
+var TypedArrayPrototypeKeys = uncurryThis(TypedArrayPrototype.keys);
+var TypedArrayPrototypeValues = uncurryThis(
+  TypedArrayPrototype.values
+);
+var TypedArrayPrototypeEntries = uncurryThis(
+  TypedArrayPrototype.entries
+);
+var TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
+var TypedArrayPrototypeReverse = uncurryThis(
+  TypedArrayPrototype.reverse
+);
+var TypedArrayPrototypeFill = uncurryThis(TypedArrayPrototype.fill);
+var TypedArrayPrototypeCopyWithin = uncurryThis(
+  TypedArrayPrototype.copyWithin
+);
+var TypedArrayPrototypeSort = uncurryThis(TypedArrayPrototype.sort);
+var TypedArrayPrototypeSlice = uncurryThis(TypedArrayPrototype.slice);
+var TypedArrayPrototypeSubarray = uncurryThis(
+  TypedArrayPrototype.subarray
+);
+var TypedArrayPrototypeGetBuffer = uncurryThisGetter(
+  TypedArrayPrototype,
+  "buffer"
+);
+var TypedArrayPrototypeGetByteOffset = uncurryThisGetter(
+  TypedArrayPrototype,
+  "byteOffset"
+);
+var TypedArrayPrototypeGetLength = uncurryThisGetter(
+  TypedArrayPrototype,
+  "length"
+);
+var TypedArrayPrototypeGetSymbolToStringTag = uncurryThisGetter(
+  TypedArrayPrototype,
+  SymbolToStringTag
+);
+var NativeUint8Array = Uint8Array;
+var NativeUint16Array = Uint16Array;
+var NativeUint32Array = Uint32Array;
+var NativeFloat32Array = Float32Array;
+var ArrayIteratorPrototype = ReflectGetPrototypeOf([][SymbolIterator]());
+var ArrayIteratorPrototypeNext = uncurryThis(ArrayIteratorPrototype.next);
+var GeneratorPrototypeNext = uncurryThis((function* () {
+})().next);
+var IteratorPrototype = ReflectGetPrototypeOf(ArrayIteratorPrototype);
+var DataViewPrototype = DataView.prototype;
+var DataViewPrototypeGetUint16 = uncurryThis(
+  DataViewPrototype.getUint16
+);
+var DataViewPrototypeSetUint16 = uncurryThis(
+  DataViewPrototype.setUint16
+);
+var NativeTypeError = TypeError;
+var NativeWeakSet = WeakSet;
+var WeakSetPrototype = NativeWeakSet.prototype;
+var WeakSetPrototypeAdd = uncurryThis(WeakSetPrototype.add);
+var WeakSetPrototypeHas = uncurryThis(WeakSetPrototype.has);
+var NativeWeakMap = WeakMap;
+var WeakMapPrototype = NativeWeakMap.prototype;
+var WeakMapPrototypeGet = uncurryThis(WeakMapPrototype.get);
+var WeakMapPrototypeHas = uncurryThis(WeakMapPrototype.has);
+var WeakMapPrototypeSet = uncurryThis(WeakMapPrototype.set);
+
+// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/arrayIterator.mjs
+var arrayIterators = new NativeWeakMap();
+var SafeIteratorPrototype = ObjectCreate(null, {
+  next: {
+    value: function next() {
+      const arrayIterator = WeakMapPrototypeGet(arrayIterators, this);
+      return ArrayIteratorPrototypeNext(arrayIterator);
+    }
+  },
+  [SymbolIterator]: {
+    value: function values() {
+      return this;
+    }
+  }
+});
+function safeIfNeeded(array) {
+  if (array[SymbolIterator] === NativeArrayPrototypeSymbolIterator && ArrayIteratorPrototype.next === ArrayIteratorPrototypeNext) {
+    return array;
+  }
+  const safe = ObjectCreate(SafeIteratorPrototype);
+  WeakMapPrototypeSet(arrayIterators, safe, ArrayPrototypeSymbolIterator(array));
+  return safe;
+}
+var generators = new NativeWeakMap();
+var DummyArrayIteratorPrototype = ObjectCreate(IteratorPrototype, {
+  next: {
+    value: function next2() {
+      const generator = WeakMapPrototypeGet(generators, this);
+      return GeneratorPrototypeNext(generator);
+    },
+    writable: true,
+    configurable: true
+  }
+});
+for (const key of ReflectOwnKeys(ArrayIteratorPrototype)) {
+  if (key === "next") {
+    continue;
+  }
+  ObjectDefineProperty(DummyArrayIteratorPrototype, key, ReflectGetOwnPropertyDescriptor(ArrayIteratorPrototype, key));
+}
+
+// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/converter.mjs
+var INVERSE_OF_EPSILON = 1 / EPSILON;
+var FLOAT16_MIN_VALUE = 6103515625e-14;
+var FLOAT16_EPSILON = 9765625e-10;
+var FLOAT16_EPSILON_MULTIPLIED_BY_FLOAT16_MIN_VALUE = FLOAT16_EPSILON * FLOAT16_MIN_VALUE;
+var FLOAT16_EPSILON_DEVIDED_BY_EPSILON = FLOAT16_EPSILON * INVERSE_OF_EPSILON;
+var buffer = new NativeArrayBuffer(4);
+var floatView = new NativeFloat32Array(buffer);
+var uint32View = new NativeUint32Array(buffer);
+var baseTable = new NativeUint16Array(512);
+var shiftTable = new NativeUint8Array(512);
+for (let i = 0; i < 256; ++i) {
+  const e = i - 127;
+  if (e < -24) {
+    baseTable[i] = 0;
+    baseTable[i | 256] = 32768;
+    shiftTable[i] = 24;
+    shiftTable[i | 256] = 24;
+  } else if (e < -14) {
+    baseTable[i] = 1024 >> -e - 14;
+    baseTable[i | 256] = 1024 >> -e - 14 | 32768;
+    shiftTable[i] = -e - 1;
+    shiftTable[i | 256] = -e - 1;
+  } else if (e <= 15) {
+    baseTable[i] = e + 15 << 10;
+    baseTable[i | 256] = e + 15 << 10 | 32768;
+    shiftTable[i] = 13;
+    shiftTable[i | 256] = 13;
+  } else if (e < 128) {
+    baseTable[i] = 31744;
+    baseTable[i | 256] = 64512;
+    shiftTable[i] = 24;
+    shiftTable[i | 256] = 24;
+  } else {
+    baseTable[i] = 31744;
+    baseTable[i | 256] = 64512;
+    shiftTable[i] = 13;
+    shiftTable[i | 256] = 13;
+  }
+}
+var mantissaTable = new NativeUint32Array(2048);
+for (let i = 1; i < 1024; ++i) {
+  let m = i << 13;
+  let e = 0;
+  while ((m & 8388608) === 0) {
+    m <<= 1;
+    e -= 8388608;
+  }
+  m &= ~8388608;
+  e += 947912704;
+  mantissaTable[i] = m | e;
+}
+for (let i = 1024; i < 2048; ++i) {
+  mantissaTable[i] = 939524096 + (i - 1024 << 13);
+}
+var exponentTable = new NativeUint32Array(64);
+for (let i = 1; i < 31; ++i) {
+  exponentTable[i] = i << 23;
+}
+exponentTable[31] = 1199570944;
+exponentTable[32] = 2147483648;
+for (let i = 33; i < 63; ++i) {
+  exponentTable[i] = 2147483648 + (i - 32 << 23);
+}
+exponentTable[63] = 3347054592;
+var offsetTable = new NativeUint16Array(64);
+for (let i = 1; i < 64; ++i) {
+  if (i !== 32) {
+    offsetTable[i] = 1024;
+  }
+}
+function convertToNumber(float16bits) {
+  const i = float16bits >> 10;
+  uint32View[0] = mantissaTable[offsetTable[i] + (float16bits & 1023)] + exponentTable[i];
+  return floatView[0];
+}
+
+// ../../../../work/main/node_modules/@petamoriken/float16/src/DataView.mjs
+function getFloat16(dataView, byteOffset, ...opts) {
+  return convertToNumber(
+    DataViewPrototypeGetUint16(dataView, byteOffset, ...safeIfNeeded(opts))
+  );
+}
+
+// ../../raster/src/codec/widen.ts
+function unpackSamples(data, shape, out, bytes) {
+  const { rowBytes, rows, count, bits } = shape;
+  const values2 = bytes === 1 ? out : bytes === 2 ? new Uint16Array(out.buffer, out.byteOffset, rows * count) : new Uint32Array(out.buffer, out.byteOffset, rows * count);
+  for (let row = 0; row < rows; row++) {
+    let at = row * rowBytes;
+    let held = 0;
+    let heldBits = 0;
+    const first = row * count;
+    for (let i = 0; i < count; i++) {
+      while (heldBits < bits) {
+        held = held * 256 + data[at++];
+        heldBits += 8;
+      }
+      heldBits -= bits;
+      const divisor = 2 ** heldBits;
+      const value = Math.floor(held / divisor);
+      values2[first + i] = value;
+      held -= value * divisor;
+    }
+  }
+}
+function halfFloatsToFloat32(data, out) {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const floats = new Float32Array(out.buffer, out.byteOffset, data.byteLength / 2);
+  for (let i = 0; i < floats.length; i++) floats[i] = getFloat16(view, i * 2, true);
+}
+
 // ../../raster/src/codec/decode.ts
 var CorruptBlockError = class extends Error {
   name = "CorruptBlockError";
+  static job = { code: "malformed_raster", permanent: true };
 };
 function decodeBlock(task, reuse = false) {
-  const expected = task.width * task.rows * task.samples * task.bytes;
+  const { width, rows, samples, bits } = task;
+  const halfFloat = bits === 16 && task.bytes === 4;
+  const packed = bits !== task.bytes * 8 && !halfFloat;
+  const rowBytes = Math.ceil(width * samples * bits / 8);
+  const expected = rowBytes * rows;
   const raw = decompress(task, expected, reuse ? scratch(0, expected) : void 0);
   if (raw.length < expected) {
     throw new CorruptBlockError(
@@ -250,33 +621,39 @@ function decodeBlock(task, reuse = false) {
     );
   }
   const data = raw.length === expected ? raw : raw.subarray(0, expected);
-  const shape = { width: task.width, rows: task.rows, samples: task.samples, bytes: task.bytes };
-  let samples = data;
+  const shape = { width, rows, samples, bytes: packed ? 1 : bits / 8 };
+  let decoded = data;
   if (task.predictor === PREDICTOR.floatingPoint) {
-    samples = reuse ? scratch(1, expected) : new Uint8Array(expected);
-    undoFloatingPoint(data, samples, shape);
+    decoded = reuse ? scratch(1, expected) : new Uint8Array(expected);
+    undoFloatingPoint(data, decoded, shape);
   } else {
-    if (!task.littleEndian) swapBytes(data, task.bytes);
+    if (!task.littleEndian && (!packed || bits === 24)) swapBytes(data, packed ? 3 : shape.bytes);
     if (task.predictor === PREDICTOR.horizontal) undoHorizontal(data, shape);
     else if (task.predictor !== PREDICTOR.none)
       throw new CorruptBlockError(`unknown predictor ${String(task.predictor)}`);
   }
-  return samples;
+  if (bits === task.bytes * 8) return decoded;
+  const size = width * rows * samples * task.bytes;
+  const out = reuse ? scratch(2, size) : new Uint8Array(size);
+  if (packed)
+    unpackSamples(decoded, { rowBytes, rows, count: width * samples, bits }, out, task.bytes);
+  else halfFloatsToFloat32(decoded, out);
+  return out;
 }
 var zstdNative = zlib.zstdDecompressSync;
 var zstdFallback;
 function zstdDecompress(data, out) {
-  zstdFallback ??= createRequire2(import.meta.url)("fzstd").decompress;
+  zstdFallback ??= createRequire3(import.meta.url)("fzstd").decompress;
   return zstdFallback(data, out);
 }
 var scratchBuffers = [];
 function scratch(slot, size) {
-  let buffer = scratchBuffers[slot];
-  if (!buffer || buffer.length < size) {
-    buffer = new Uint8Array(size);
-    scratchBuffers[slot] = buffer;
+  let buffer2 = scratchBuffers[slot];
+  if (!buffer2 || buffer2.length < size) {
+    buffer2 = new Uint8Array(size);
+    scratchBuffers[slot] = buffer2;
   }
-  return buffer.subarray(0, size);
+  return buffer2.subarray(0, size);
 }
 function decompress(task, expected, into) {
   const { data } = task;
@@ -293,11 +670,15 @@ function decompress(task, expected, into) {
         return unpackBits(data, expected);
       case COMPRESSION.lzw:
         return decodeLzw(data, expected);
+      case COMPRESSION.jpeg:
+        return decodeJpeg(data, task.jpegTables, expected);
       default:
-        throw new CorruptBlockError(`unsupported compression ${String(task.compression)}`);
+        throw new UnsupportedRasterError(
+          `compression ${String(task.compression)} is not supported`
+        );
     }
   } catch (error) {
-    if (error instanceof CorruptBlockError) throw error;
+    if (error instanceof CorruptBlockError || error instanceof UnsupportedRasterError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new CorruptBlockError(`a block could not be decompressed: ${reason}`);
   }
@@ -321,14 +702,14 @@ function unpackBits(data, expected) {
   }
   return out.subarray(0, o);
 }
-function sampleView(bytes, buffer, byteOffset, length) {
-  if (bytes === 1) return new Uint8Array(buffer, byteOffset, length);
-  if (bytes === 2) return new Uint16Array(buffer, byteOffset, length);
-  if (bytes === 4) return new Uint32Array(buffer, byteOffset, length);
-  return new Float64Array(buffer, byteOffset, length);
+function sampleView(bytes, buffer2, byteOffset, length) {
+  if (bytes === 1) return new Uint8Array(buffer2, byteOffset, length);
+  if (bytes === 2) return new Uint16Array(buffer2, byteOffset, length);
+  if (bytes === 4) return new Uint32Array(buffer2, byteOffset, length);
+  return new Float64Array(buffer2, byteOffset, length);
 }
 function decodeInto(task) {
-  if (task.predictor === PREDICTOR.horizontal && task.samples > 1 && task.bytes <= 4) {
+  if (task.predictor === PREDICTOR.horizontal && task.samples > 1 && task.bytes <= 4 && task.bits === task.bytes * 8) {
     const raw = decodeBlock({ ...task, kind: "decode", predictor: PREDICTOR.none }, true);
     placeSummingRows(raw, task, task.placement);
     return;
@@ -394,14 +775,14 @@ function info(bytes, sampleFormat, ctor) {
     sampleFormat,
     float: sampleFormat === SAMPLE_FORMAT.float,
     create: (length) => new ctor(length),
-    view: (buffer, byteOffset, length) => new ctor(buffer, byteOffset, length)
+    view: (buffer2, byteOffset, length) => new ctor(buffer2, byteOffset, length)
   };
 }
 function bytesPerSample(type) {
   return INFO[type].bytes;
 }
-function viewArray(type, buffer, byteOffset = 0, length) {
-  return INFO[type].view(buffer, byteOffset, length);
+function viewArray(type, buffer2, byteOffset = 0, length) {
+  return INFO[type].view(buffer2, byteOffset, length);
 }
 
 // ../../raster/src/codec/encode.ts
@@ -453,7 +834,8 @@ if (port === null) throw new Error("codec-worker runs only as a worker thread");
 var EMPTY = new Uint8Array(0);
 port.on("message", (message) => {
   const { id, task } = message;
-  const work = Promise.resolve().then(() => {
+  const ready = task.kind !== "encodeTile" && task.compression === COMPRESSION.jpeg ? jpegReady() : Promise.resolve();
+  const work = ready.then(() => {
     if (task.kind === "decode") return [decodeBlock(task), 0, 0];
     if (task.kind === "encodeTile") {
       const { position, length } = encodeTile(task);

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDemoScene } from '@harita/demo/scene';
 import { CLASS_NODATA, predictChipsToCog, RasterReader } from '@harita/raster';
+import { RestModelServing, signaturesFrom } from '@harita/model-serving/client/rest';
 import { readSavedModelSignatures } from '@harita/model-serving/saved-model';
-import { chipPredictor, ModelServingClient, segmentationModel } from '@harita/worker/model-serving';
-import { asServingMetadata, signatureDigest } from './contract.js';
+import { chipPredictor, segmentationModel } from '@harita/worker/model-serving';
+import { signatureDigest } from './contract.js';
 import type { Inputs } from './inputs.js';
 
 export interface Verdict {
@@ -26,26 +27,25 @@ export async function verifyModel(
   workDir: string,
   log: (line: string) => void,
 ): Promise<Verdict> {
-  const signatures = readSavedModelSignatures(
-    await readFile(join(inputs.savedModel, 'saved_model.pb')),
-  );
-  const contract = segmentationModel(
-    inputs.model,
-    undefined,
-    asServingMetadata(signatures),
-    inputs.bands.length,
-    false,
-  );
+  const file = {
+    name: inputs.model,
+    version: 0,
+    signatures: signaturesFrom(
+      readSavedModelSignatures(await readFile(join(inputs.savedModel, 'saved_model.pb'))),
+    ),
+  };
+  const contract = segmentationModel(inputs.model, undefined, file, inputs.bands.length, false);
   log(
     `contract: ${String(contract.chipSize)}-pixel chips of ${String(contract.bands)} bands, ${String(contract.classCount)} classes`,
   );
-  const client = new ModelServingClient({
+  const client = new RestModelServing({
     baseUrl: inputs.servingUrl,
     timeoutMs: 60_000,
     retries: 3,
+    backoffMs: 500,
   });
   const served = await client.metadata(inputs.model, undefined, AbortSignal.timeout(120_000));
-  const expected = signatureDigest(asServingMetadata(signatures));
+  const expected = signatureDigest(file);
   const actual = signatureDigest(served);
   const missing = expected.filter((row) => !actual.includes(row));
   if (missing.length > 0)

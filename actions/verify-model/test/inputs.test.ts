@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { asServingMetadata, signatureDigest } from '../src/contract.js';
+import { metadataFromRest, signaturesFrom } from '@harita/model-serving/client/rest';
+import { signatureDigest } from '../src/contract.js';
 
 // The runner's core module mocked: the inputs as the runner would hand them over.
 const runner = vi.hoisted((): { values: Record<string, string> } => ({ values: {} }));
@@ -38,24 +39,29 @@ describe('verify-model inputs', () => {
 
 describe('signatures as TF Serving serves them', () => {
   it('turn into the same comparable rows from the SavedModel and from the served metadata', () => {
-    const metadata = asServingMetadata({
-      serving_default: {
-        inputs: {
-          x: {
-            name: 'x:0',
-            dtype: 'DT_FLOAT',
-            tensorShape: { dim: [{ size: '-1' }, { size: 8 }] },
+    const file = {
+      name: 'm',
+      version: 0,
+      signatures: signaturesFrom({
+        serving_default: {
+          inputs: {
+            x: {
+              name: 'x:0',
+              dtype: 'DT_FLOAT',
+              tensorShape: { dim: [{ size: '-1' }, { size: 8 }] },
+            },
           },
+          outputs: { y: { name: 'y:0', dtype: 'DT_INT32', tensorShape: {} } },
+          methodName: 'tensorflow/serving/predict',
         },
-        outputs: { y: { name: 'y:0', dtype: 'DT_INT32', tensorShape: {} } },
-        methodName: 'tensorflow/serving/predict',
-      },
-    });
-    expect(signatureDigest(metadata)).toEqual([
+      }),
+    };
+    expect(signatureDigest(file)).toEqual([
       'serving_default.inputs.x:x:0:DT_FLOAT:[-1,8]',
       'serving_default.outputs.y:y:0:DT_INT32:[]',
     ]);
-    const served = {
+    const served = metadataFromRest({
+      model_spec: { name: 'm', version: '1' },
       metadata: {
         signature_def: {
           signature_def: {
@@ -63,10 +69,21 @@ describe('signatures as TF Serving serves them', () => {
               inputs: {},
               outputs: { o: { name: 'NoOp', dtype: 'DT_INVALID', tensor_shape: { dim: [] } } },
             },
+            serving_default: {
+              inputs: {
+                x: {
+                  name: 'x:0',
+                  dtype: 'DT_FLOAT',
+                  tensor_shape: { dim: [{ size: '-1' }, { size: '8' }] },
+                },
+              },
+              outputs: { y: { name: 'y:0', dtype: 'DT_INT32', tensor_shape: { dim: [] } } },
+              method_name: 'tensorflow/serving/predict',
+            },
           },
         },
       },
-    };
-    expect(signatureDigest(served)).toEqual([]);
+    });
+    expect(signatureDigest(served)).toEqual(signatureDigest(file));
   });
 });

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// A TensorFlow-Serving-compatible REST server over TF.js, for where the tensorflow/serving image
-// cannot be pulled or run. It takes TF Serving's flags and variables:
-//   --rest_api_port (8501), --model_name/MODEL_NAME, --model_base_path/MODEL_BASE_PATH,
+// A TensorFlow-Serving-compatible server over TF.js (gRPC and REST), for where the
+// tensorflow/serving image cannot be pulled or run. It takes TF Serving's flags and variables:
+//   --port (gRPC, 8500), --rest_api_port (8501), --model_name/MODEL_NAME, --model_base_path/MODEL_BASE_PATH,
 //   --model_config_file, --file_system_poll_wait_seconds
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { startBackend, type BackendChoice } from './backend.js';
 import { readModelConfigFile, type ModelConfig } from './model-config.js';
+import { grpcApi, listenGrpc } from './grpc-api.js';
 import { ServingMetrics } from './metrics.js';
 import { ModelStore } from './model-store.js';
 import { restApi } from './rest-api.js';
 
 const { values: flags } = parseArgs({
   options: {
+    port: { type: 'string' },
     rest_api_port: { type: 'string' },
     model_name: { type: 'string' },
     model_base_path: { type: 'string' },
@@ -35,6 +37,7 @@ function modelConfigs(): ModelConfig[] {
 }
 
 const port = Number(flag('rest_api_port') ?? process.env['REST_API_PORT'] ?? 8501);
+const grpcPort = Number(flag('port') ?? process.env['GRPC_PORT'] ?? 8500);
 const pollSeconds = Number(flag('file_system_poll_wait_seconds') ?? 2);
 const maxBodyBytes = Number(process.env['MAX_REQUEST_BYTES'] ?? 512 * 1024 * 1024);
 
@@ -44,6 +47,8 @@ await store.refresh();
 if (pollSeconds > 0) store.startPolling(pollSeconds);
 const metrics = new ServingMetrics();
 const api = restApi({ store, metrics, maxBodyBytes });
+const grpc = grpcApi({ store, metrics, maxMessageBytes: maxBodyBytes });
+await listenGrpc(grpc, grpcPort);
 
 const server = createServer((request, response) => {
   // Health for orchestrators; TF Serving itself is probed through the model status.
@@ -61,6 +66,7 @@ server.listen(port, () => {
     JSON.stringify({
       msg: 'model server listening',
       port,
+      grpcPort,
       backend,
       models: store.names,
       ready: store.ready,
@@ -70,6 +76,7 @@ server.listen(port, () => {
 
 const shutdown = (): void => {
   store.stop();
+  grpc.tryShutdown(() => undefined);
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();

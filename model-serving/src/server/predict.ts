@@ -123,7 +123,7 @@ interface ReadRequest {
 
 function readRequest(servable: ServableVersion, request: PredictRequest): ReadRequest {
   const named = (name: unknown) =>
-    signatureOf(servable, typeof name === 'string' && name !== '' ? name : DEFAULT_SIGNATURE);
+    namedSignature(servable, typeof name === 'string' ? name : undefined);
   if ('numeric' in request) {
     const { signatureName, rows, tensor } = request.numeric;
     const signature = named(signatureName);
@@ -151,18 +151,43 @@ function readRequest(servable: ServableVersion, request: PredictRequest): ReadRe
   return { signature, rows: 'instances' in body, inputs: readInputs(body, signature) };
 }
 
-/** Runs one :predict request against a loaded version. */
-export function predict(servable: ServableVersion, request: PredictRequest): PredictOutcome {
-  const { signature, rows, inputs } = readRequest(servable, request);
+/** One output of a run: its signature key, shape and values. */
+export interface Output {
+  key: string;
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
+/** The signature a request names; TF Serving's default when it names none. */
+export function namedSignature(servable: ServableVersion, name: string | undefined): SignatureDef {
+  return signatureOf(servable, name === undefined || name === '' ? DEFAULT_SIGNATURE : name);
+}
+
+/**
+ * Runs a signature on its inputs by key (each checked against the signature's dtype and the
+ * graph's shape) and returns every output, in the signature's order.
+ * @throws ServingError INVALID_ARGUMENT for a missing, unknown or misshapen input
+ */
+export function runSignature(
+  servable: ServableVersion,
+  signature: SignatureDef,
+  inputs: Map<string, JsonTensor>,
+): Output[] {
   const placeholderShapes = new Map(servable.graph.inputs.map((i) => [i.name, i.shape]));
-  const batch = [...inputs.values()][0]?.shape[0] ?? 1;
+  for (const key of inputs.keys()) {
+    if (!(key in signature.inputs)) throw invalidArgument(`the signature has no input '${key}'`);
+  }
   const feeds: Record<string, tf.Tensor> = {};
   const outputKeys = Object.keys(signature.outputs);
   try {
-    for (const [key, tensor] of inputs) {
-      const info = signature.inputs[key]!;
+    for (const [key, info] of Object.entries(signature.inputs)) {
+      const tensor = inputs.get(key);
+      if (!tensor) throw invalidArgument(`input '${key}' is missing`);
+      const dtype = dtypeOf(info, key);
+      if ((dtype === 'int32') !== tensor.values instanceof Int32Array)
+        throw invalidArgument(`input '${key}' must be ${info.dtype}`);
       checkShape(key, info, tensor, placeholderShapes.get(nodeOf(info)));
-      feeds[nodeOf(info)] = tf.tensor(tensor.values, tensor.shape, dtypeOf(info, key));
+      feeds[nodeOf(info)] = tf.tensor(tensor.values, tensor.shape, dtype);
     }
     const results = tf.tidy(() => {
       const out = servable.graph.execute(
@@ -172,12 +197,11 @@ export function predict(servable: ServableVersion, request: PredictRequest): Pre
       return Array.isArray(out) ? out : [out];
     });
     try {
-      const outputs = results.map((t, i) => ({
+      return results.map((t, i) => ({
         key: outputKeys[i]!,
         shape: t.shape,
         values: t.dataSync() as Float32Array | Int32Array,
       }));
-      return { body: formatOutputs(rows, outputs), batch };
     } finally {
       tf.dispose(results);
     }
@@ -189,10 +213,11 @@ export function predict(servable: ServableVersion, request: PredictRequest): Pre
   }
 }
 
-interface Output {
-  key: string;
-  shape: number[];
-  values: Float32Array | Int32Array;
+/** Runs one REST :predict request against a loaded version. */
+export function predict(servable: ServableVersion, request: PredictRequest): PredictOutcome {
+  const { signature, rows, inputs } = readRequest(servable, request);
+  const batch = [...inputs.values()][0]?.shape[0] ?? 1;
+  return { body: formatOutputs(rows, runSignature(servable, signature, inputs)), batch };
 }
 
 /** Row requests answer `predictions` (one entry per instance), columnar ones `outputs`. */

@@ -1,16 +1,11 @@
+import type { ModelServing } from '@harita/model-serving/client';
 import type { ChipBatchPrediction, PredictChips } from '@harita/raster';
 import { JobFailure } from '../job-failure.js';
-import type { ModelServingClient } from './client.js';
+import { asJobFailure } from './failure.js';
 import type { SegmentationModel } from './model-contract.js';
-import { predictBody } from './predict-body.js';
-import { readPredictionNumbers, ResponseShapeError } from './predict-numbers.js';
 
-function modelError(model: SegmentationModel, error: unknown): JobFailure {
-  return new JobFailure(
-    'model_error',
-    `model '${model.name}' answered badly: ${(error as Error).message}`,
-    true,
-  );
+function modelError(model: SegmentationModel, message: string): JobFailure {
+  return new JobFailure('model_error', `model '${model.name}' answered badly: ${message}`, true);
 }
 
 /** Class ids from probabilities: the most probable class of each pixel. */
@@ -26,28 +21,54 @@ function argmax(probabilities: Float32Array, pixels: number, classes: number): U
   return ids;
 }
 
-/** Predicts batches of chips through model serving's :predict. */
-export function chipPredictor(client: ModelServingClient, model: SegmentationModel): PredictChips {
+/**
+ * Predicts batches of chips ([count, chip, chip, bands] float32) through model serving's Predict,
+ * to class ids ([count, chip, chip] UInt8) and, with the probabilities signature, the
+ * probabilities ([count, chip, chip, classes] float32).
+ * @throws JobFailure model_error when the answer is not what the signature promises
+ */
+export function chipPredictor(client: ModelServing, model: SegmentationModel): PredictChips {
   return async (chips, count, signal): Promise<ChipBatchPrediction> => {
-    const body = predictBody(model.signature, chips, count, model.chipSize, model.bands);
-    const answer = await client.predict(model.name, model.version, body, signal);
-    const pixels = count * model.chipSize * model.chipSize;
+    const shape = [count, model.chipSize, model.chipSize, model.bands];
+    let outputs;
     try {
-      if (model.output === 'class_ids') {
-        const ids = new Int32Array(pixels);
-        readPredictionNumbers(answer, 'predictions', ids);
-        const bad = ids.find((id) => id < 0 || id >= model.classCount);
-        if (bad !== undefined)
-          throw new ResponseShapeError(
-            `class id ${String(bad)} is not one of its ${String(model.classCount)} classes`,
-          );
-        return { classIds: Uint8Array.from(ids) };
-      }
-      const probabilities = new Float32Array(pixels * model.classCount);
-      readPredictionNumbers(answer, 'predictions', probabilities);
-      return { classIds: argmax(probabilities, pixels, model.classCount), probabilities };
+      outputs = await client.predict(
+        {
+          model: model.name,
+          version: model.version,
+          signatureName: model.signature,
+          signature: model.served,
+          inputs: { [model.inputKey]: { dtype: 'float32', shape, values: chips } },
+        },
+        signal,
+      );
     } catch (error) {
-      throw modelError(model, error);
+      throw asJobFailure(error);
     }
+    const output = outputs[model.outputKey];
+    const pixels = count * model.chipSize * model.chipSize;
+    const expected = model.output === 'class_ids' ? pixels : pixels * model.classCount;
+    if (!output) throw modelError(model, `its answer has no output '${model.outputKey}'`);
+    if (output.values.length !== expected)
+      throw modelError(
+        model,
+        `it answered ${String(output.values.length)} values; ${String(expected)} were expected`,
+      );
+    if (model.output === 'class_ids') {
+      const bad = output.values.find(
+        (id) => id < 0 || id >= model.classCount || !Number.isInteger(id),
+      );
+      if (bad !== undefined)
+        throw modelError(
+          model,
+          `class id ${String(bad)} is not one of its ${String(model.classCount)} classes`,
+        );
+      return { classIds: Uint8Array.from(output.values) };
+    }
+    if (output.dtype !== 'float32') throw modelError(model, 'its probabilities are not float32');
+    return {
+      classIds: argmax(output.values, pixels, model.classCount),
+      probabilities: output.values,
+    };
   };
 }

@@ -1,3 +1,3 @@
 export { chipPredictor } from './chip-predictor.js';
-export { ModelServingClient, type ModelServingOptions } from './client.js';
+export { asJobFailure } from './failure.js';
 export { segmentationModel, type SegmentationModel } from './model-contract.js';

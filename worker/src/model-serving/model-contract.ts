@@ -1,3 +1,4 @@
+import type { ModelMetadata, Signature, TensorSpec } from '@harita/model-serving/client';
 import { JobFailure } from '../job-failure.js';
 
 /** A segmentation model as the worker drives it, read from its TF Serving metadata. */
@@ -7,27 +8,18 @@ export interface SegmentationModel {
   chipSize: number;
   bands: number;
   classCount: number;
-  /** The signature predict calls use and what its one output holds. */
+  /** The signature predict calls use, as served, its one input and output keys, and what that output holds. */
   signature: string;
+  served: Signature;
+  inputKey: string;
+  outputKey: string;
   output: 'class_ids' | 'probabilities';
 }
 
-interface TensorInfoJson {
-  dtype?: string;
-  tensor_shape?: { dim?: { size?: string | number }[] };
-}
-
-interface SignatureJson {
-  inputs?: Record<string, TensorInfoJson>;
-  outputs?: Record<string, TensorInfoJson>;
-}
-
-const dims = (info: TensorInfoJson | undefined): number[] =>
-  (info?.tensor_shape?.dim ?? []).map((d) => Number(d.size ?? -1));
-
-const only = <T>(record: Record<string, T> | undefined): T | undefined => {
-  const values = Object.values(record ?? {});
-  return values.length === 1 ? values[0] : undefined;
+/** The one entry of a signature's inputs or outputs, or undefined when there are more or none. */
+const only = (record: Record<string, TensorSpec>): [string, TensorSpec] | undefined => {
+  const entries = Object.entries(record);
+  return entries.length === 1 ? entries[0] : undefined;
 };
 
 function invalid(model: string, message: string): JobFailure {
@@ -39,32 +31,27 @@ function invalid(model: string, message: string): JobFailure {
  * [N, chip, chip, classes] probabilities. A model may also offer a signature answering
  * [N, chip, chip] int32 class ids, which moves a quarter of the data; it is used unless the job
  * wants the probabilities too.
+ * @throws JobFailure invalid_params when the model breaks the contract or takes other bands
  */
 export function segmentationModel(
   name: string,
   version: number | undefined,
-  metadata: unknown,
+  metadata: ModelMetadata,
   bands: number,
   wantProbabilities: boolean,
 ): SegmentationModel {
-  const signatures =
-    (
-      metadata as {
-        metadata?: { signature_def?: { signature_def?: Record<string, SignatureJson> } };
-      }
-    ).metadata?.signature_def?.signature_def ?? {};
+  const signatures = metadata.signatures;
   const serving = signatures['serving_default'];
   if (!serving) throw invalid(name, 'has no serving_default signature');
-  const input = dims(only(serving.inputs));
+  const input = only(serving.inputs);
   const probabilities = only(serving.outputs);
-  const output = dims(probabilities);
-  if (input.length !== 4 || only(serving.inputs)?.dtype !== 'DT_FLOAT') {
+  if (input?.[1].shape.length !== 4 || input[1].dtype !== 'DT_FLOAT') {
     throw invalid(name, 'must take one float32 input shaped [N, height, width, bands]');
   }
-  if (output.length !== 4 || probabilities?.dtype !== 'DT_FLOAT') {
+  if (probabilities?.[1].shape.length !== 4 || probabilities[1].dtype !== 'DT_FLOAT') {
     throw invalid(name, 'must answer one float32 output shaped [N, height, width, classes]');
   }
-  const [, height, width, modelBands] = input as [number, number, number, number];
+  const [, height, width, modelBands] = input[1].shape as [number, number, number, number];
   if (height !== width || height < 1)
     throw invalid(
       name,
@@ -72,28 +59,31 @@ export function segmentationModel(
     );
   if (modelBands !== bands)
     throw invalid(name, `takes ${String(modelBands)} bands and the job gives ${String(bands)}`);
-  const classCount = output[3]!;
+  const classCount = probabilities[1].shape[3]!;
   if (classCount < 1 || classCount > 255)
     throw invalid(name, `answers ${String(classCount)} classes; 1 to 255 are supported`);
   const classIds = Object.entries(signatures).find(([, s]) => {
-    const out = only(s.outputs);
-    const shape = dims(out);
+    const out = only(s.outputs)?.[1];
     return (
       out?.dtype === 'DT_INT32' &&
-      shape.length === 3 &&
-      shape[1] === height &&
-      shape[2] === width &&
-      dims(only(s.inputs)).join() === input.join()
+      out.shape.length === 3 &&
+      out.shape[1] === height &&
+      out.shape[2] === width &&
+      only(s.inputs)?.[1].shape.join() === input[1].shape.join()
     );
   });
-  const useClassIds = !wantProbabilities && classIds !== undefined;
+  const [signature, served] =
+    !wantProbabilities && classIds !== undefined ? classIds : ['serving_default', serving];
   return {
     name,
     version,
     chipSize: height,
     bands,
     classCount,
-    signature: useClassIds ? classIds[0] : 'serving_default',
-    output: useClassIds ? 'class_ids' : 'probabilities',
+    signature,
+    served,
+    inputKey: only(served.inputs)![0],
+    outputKey: only(served.outputs)![0],
+    output: signature === 'serving_default' ? 'probabilities' : 'class_ids',
   };
 }

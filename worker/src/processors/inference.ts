@@ -1,5 +1,6 @@
 import { predictChipsToCog } from '@harita/raster';
 import { chipPredictor } from '../model-serving/chip-predictor.js';
+import { asJobFailure } from '../model-serving/failure.js';
 import { segmentationModel } from '../model-serving/model-contract.js';
 import type { Processor } from './processor.js';
 
@@ -7,17 +8,17 @@ const CLASSES = 'classes.tif';
 const PROBABILITIES = 'probabilities.tif';
 
 /**
- * Segmentation by a served model: chips with a halo, batched :predict calls, the centres
+ * Segmentation by a served model: chips with a halo, batched Predict calls, the centres
  * stitched into `classes.tif` (UInt8 class ids, 255 nodata) and, when asked, `probabilities.tif`.
  */
 export const inference: Processor<'inference'> = async (params, context) => {
   const input = context.inputUrl(params.input);
   const info = await context.checkedRaster(input);
-  const metadata = await context.models.metadata(
-    params.model,
-    params.model_version,
-    context.signal,
-  );
+  const metadata = await context.models
+    .metadata(params.model, params.model_version, context.signal)
+    .catch((error: unknown) => {
+      throw asJobFailure(error);
+    });
   const model = segmentationModel(
     params.model,
     params.model_version,

@@ -65,6 +65,34 @@ const answer = (description: string, name?: string) => ({
   description,
   ...(name ? { content: { 'application/json': { schema: ref(name) } } } : {}),
 });
+/** The headers of a raw tensor (application/octet-stream) in predict requests and answers. */
+const header = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'header',
+  description,
+  schema,
+});
+const tensorHeaders = {
+  request: [
+    header('x-tensor-shape', 'raw body: its dims, comma-separated, e.g. 1,256,256,4'),
+    header('x-tensor-dtype', 'raw body: its element type', {
+      type: 'string',
+      enum: ['float32', 'int32'],
+      default: 'float32',
+    }),
+    header('x-signature-name', 'raw body: the signature to run', {
+      type: 'string',
+      default: 'serving_default',
+    }),
+    header('x-input-name', "raw body: the input it feeds (default: the signature's only one)"),
+    header('x-output-name', "raw body: the output to answer (default: the signature's only one)"),
+  ],
+  response: {
+    'x-tensor-shape': { description: 'raw answer: its dims', schema: { type: 'string' } },
+    'x-tensor-dtype': { description: 'raw answer: float32 or int32', schema: { type: 'string' } },
+    'x-output-name': { description: 'raw answer: the output it is', schema: { type: 'string' } },
+  },
+};
 const errors = {
   '400': answer('malformed or invalid body', 'Error'),
   '401': answer('missing, malformed, expired or wrongly signed token, or no tenant in it', 'Error'),
@@ -222,10 +250,44 @@ export function openApiDocument(): object {
       },
       '/inference/models/{model}/predict': {
         post: {
-          summary: 'Synchronous inference on a small TF Serving predict body (instances or inputs)',
-          parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
+          summary:
+            'Synchronous inference on a small input: a TF Serving predict body (JSON), or one raw tensor',
+          description:
+            "JSON in, JSON out, as TF Serving's REST :predict. A raw tensor (application/octet-stream: its elements row-major, little-endian, shape in x-tensor-shape) is answered as one raw output tensor the same way.",
+          parameters: [
+            { name: 'model', in: 'path', required: true, schema: { type: 'string' } },
+            ...tensorHeaders.request,
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  description:
+                    "TF Serving's predict body: instances (row form) or inputs (columnar)",
+                  properties: {
+                    signature_name: { type: 'string', default: 'serving_default' },
+                    instances: { type: 'array' },
+                    inputs: {},
+                  },
+                },
+              },
+              'application/octet-stream': {
+                schema: { type: 'string', format: 'binary' },
+              },
+            },
+          },
           responses: {
-            '200': answer('predictions or outputs'),
+            '200': {
+              description:
+                'JSON: predictions (row requests) or outputs (columnar). Raw: the output tensor, described by the x-tensor-* headers.',
+              headers: tensorHeaders.response,
+              content: {
+                'application/json': { schema: { type: 'object' } },
+                'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
             '413': answer('over the synchronous limit: submit an inference job', 'Error'),
             '503': answer('model serving did not answer', 'Error'),
             ...errors,
