@@ -290,9 +290,34 @@ describe('the docs resolve', () => {
 });
 
 describe('the dispatcher and the bucket step run what the worker image holds', () => {
+  /** The image's own program (its ENTRYPOINT where it has one, else its CMD), and the dispatcher's. */
+  function dispatcherProblems(objects: K8sObject[], dockerfile: string): string[] {
+    const exec = (instruction: string) => {
+      const m = new RegExp(`^${instruction} (\\[.*\\])$`, 'm').exec(dockerfile);
+      return m?.[1] ? (JSON.parse(m[1]) as string[]) : undefined;
+    };
+    const program = exec('ENTRYPOINT') ?? exec('CMD') ?? [];
+    const deployment = objects.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'harita-dispatcher',
+    );
+    const c = deployment ? podTemplate(deployment)?.spec.containers[0] : undefined;
+    const runs = [...(c?.command ?? program), ...(c?.args ?? [])].join(' ');
+    const wanted = [...program, 'dispatch'].join(' ');
+    return runs === wanted ? [] : [`harita-dispatcher runs \`${runs}\`, not \`${wanted}\``];
+  }
+
+  it("the dispatcher runs the image's program with the mode `dispatch`", () => {
+    expect(dispatcherProblems(rendered.production, read('worker/Dockerfile'))).toEqual([]);
+  });
+
+  it('mutation: an image whose program moves to an ENTRYPOINT of its own is caught', () => {
+    const moved = `${read('worker/Dockerfile')}\nENTRYPOINT ["harita-worker"]\n`;
+    expect(dispatcherProblems(rendered.production, moved)).toEqual([
+      'harita-dispatcher runs `node worker/dist/main.js dispatch`, not `harita-worker dispatch`',
+    ]);
+  });
+
   it('each command of the worker image names a script the worker builds', () => {
-    const dockerfile = read('worker/Dockerfile');
-    expect(dockerfile).not.toMatch(/^ENTRYPOINT/m); // else `command` would replace it: look again
     for (const object of rendered.production) {
       const template = podTemplate(object);
       for (const c of [
