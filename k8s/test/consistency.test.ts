@@ -127,16 +127,23 @@ describe('the deploy smoke test (kind, .github/workflows/deploy-smoke.yml) resol
     .replaceAll('"$NAMESPACE"', 'harita-hive');
   const made = documentedSecrets({ 'deploy-smoke.yml': `\`\`\`sh\n${script}\n\`\`\`\n` });
 
+  /** The docs' Secrets the workflow makes with other keys, or not at all. */
+  const drift = (workflowSecrets: typeof made) =>
+    ['harita-secrets', 'harita-api', 'harita-model-serving-auth', 'harita-edge-tls'].filter(
+      (name) =>
+        JSON.stringify(workflowSecrets.find((s) => s.name === name)?.keys.sort()) !==
+        JSON.stringify(secrets.find((s) => s.name === name)?.keys.sort()),
+    );
+
   it('makes the Secrets the docs make, with the same keys, and its own', () => {
-    for (const name of [
-      'harita-secrets',
-      'harita-api',
-      'harita-model-serving-auth',
-      'harita-edge-tls',
-    ]) {
-      const inDocs = secrets.find((s) => s.name === name)?.keys.sort();
-      expect(made.find((s) => s.name === name)?.keys.sort(), name).toEqual(inDocs);
-    }
+    expect(drift(made)).toEqual([]);
+  });
+
+  it('mutation: a key the docs make and the workflow does not (database-url) is caught', () => {
+    const renamed = documentedSecrets({
+      'deploy-smoke.yml': `\`\`\`sh\n${script.replace('--from-literal=database-url="postgresql://harita_dispatcher', '--from-literal=db-url="postgresql://harita_dispatcher')}\n\`\`\`\n`,
+    });
+    expect(drift(renamed)).toEqual(['harita-secrets']);
   });
   it('resolves every reference, and its policies allow the stand-ins exactly', () => {
     expect(checkNamespaces(objects, 'harita-hive')).toEqual([]);

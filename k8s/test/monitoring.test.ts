@@ -27,6 +27,13 @@ describe("KEDA's trigger", () => {
     expect(trigger?.metadata['query']).toMatch(/^sum\(max by \(state\) \(harita_queue_jobs\{/);
   });
 
+  it('mutation: a query promtool does not prove (the exporters added up) is caught', () => {
+    const proven = alertsTest.tests.flatMap((t) => (t.promql_expr_test ?? []).map((e) => e.expr));
+    const mutated = trigger?.metadata['query']?.replace('max by (state)', 'sum by (state)');
+    expect(mutated).not.toBe(trigger?.metadata['query']);
+    expect(proven).not.toContain(mutated);
+  });
+
   it("counts as the pending alert does (the max over exporters), against the `monitoring` release's Prometheus", () => {
     expect(alerts).toMatch(
       /sum by \(namespace\) \(max by \(namespace, state\) \(harita_queue_jobs\{state=~"waiting\|prioritized\|delayed"\}\)\) > 100/,
