@@ -255,6 +255,24 @@ describe("the deploy workflow's inputs", () => {
 });
 
 describe('the docs resolve', () => {
+  it("follow the guide's steps and sections in the guide's order", () => {
+    const headings = [...DOCS['docs/deployment.md'].matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    const guide = [
+      '1. Setup Secrets',
+      '2. Deploy Infrastructure Dependencies',
+      '3. Build and Push Container Images',
+      '4. Deploy Harita Hive Components',
+      '5. Deploy Supabase Edge Functions',
+      'Configuration',
+      'Monitoring and Observability',
+      'Security Considerations',
+      'Scaling',
+      'Troubleshooting',
+      'Backup and Recovery',
+    ];
+    expect(headings.filter((h) => guide.includes(h ?? ''))).toEqual(guide);
+  });
+
   it('every object named in the shell blocks of docs/deployment.md and docs/runbook.md exists', () => {
     const objects = [...rendered.production, ...rendered.staging];
     expect(checkDocsObjects(DOCS, objects, charts, secrets)).toEqual([]);
