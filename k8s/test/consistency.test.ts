@@ -255,22 +255,34 @@ describe("the deploy workflow's inputs", () => {
 });
 
 describe('the docs resolve', () => {
+  const GUIDE_SECTIONS = [
+    '1. Setup Secrets',
+    '2. Deploy Infrastructure Dependencies',
+    '3. Build and Push Container Images',
+    '4. Deploy Harita Hive Components',
+    '5. Deploy Supabase Edge Functions',
+    'Configuration',
+    'Monitoring and Observability',
+    'Security Considerations',
+    'Scaling',
+    'Troubleshooting',
+    'Backup and Recovery',
+  ];
+  const guideSections = (markdown: string) =>
+    [...markdown.matchAll(/^## (.+)$/gm)]
+      .map((m) => m[1] ?? '')
+      .filter((h) => GUIDE_SECTIONS.includes(h));
+
   it("follow the guide's steps and sections in the guide's order", () => {
-    const headings = [...DOCS['docs/deployment.md'].matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    const guide = [
-      '1. Setup Secrets',
-      '2. Deploy Infrastructure Dependencies',
-      '3. Build and Push Container Images',
-      '4. Deploy Harita Hive Components',
-      '5. Deploy Supabase Edge Functions',
-      'Configuration',
-      'Monitoring and Observability',
-      'Security Considerations',
-      'Scaling',
-      'Troubleshooting',
-      'Backup and Recovery',
-    ];
-    expect(headings.filter((h) => guide.includes(h ?? ''))).toEqual(guide);
+    expect(guideSections(DOCS['docs/deployment.md'])).toEqual(GUIDE_SECTIONS);
+  });
+
+  it('mutation: step 3 before step 2 is caught', () => {
+    const swapped = DOCS['docs/deployment.md']
+      .replace('## 2. Deploy Infrastructure Dependencies', '## TWO')
+      .replace('## 3. Build and Push Container Images', '## 2. Deploy Infrastructure Dependencies')
+      .replace('## TWO', '## 3. Build and Push Container Images');
+    expect(guideSections(swapped)).not.toEqual(GUIDE_SECTIONS);
   });
 
   it('every object named in the shell blocks of docs/deployment.md and docs/runbook.md exists', () => {
