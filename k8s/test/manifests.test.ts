@@ -5,6 +5,8 @@ import {
   K8S,
   build,
   prometheusRule,
+  grafanaDashboard,
+  DASHBOARD_FILE,
   stackManifest,
   RULE_FILE,
   STACK_FILE,
@@ -209,6 +211,23 @@ describe('production', () => {
     };
     expect(rule.spec?.['groups']).toEqual(source.groups);
     expect(readFileSync(RULE_FILE, 'utf8')).toBe(prometheusRule());
+  });
+
+  it("ships the compose stack's Grafana dashboard, the very one of monitoring/grafana, for the sidecar", () => {
+    const configMap = named(list, 'ConfigMap', 'harita-grafana-dashboard') as K8sObject & {
+      data: Record<string, string>;
+    };
+    const source = readFileSync(
+      `${K8S}../monitoring/grafana/dashboards/harita-overview.json`,
+      'utf8',
+    );
+    expect(configMap.metadata.labels?.['grafana_dashboard']).toBe('1');
+    expect(configMap.data['harita-overview.json']).toBe(source);
+    // A stale render (the dashboard edited, not rendered again) is caught:
+    expect(readFileSync(DASHBOARD_FILE, 'utf8')).toBe(grafanaDashboard());
+    expect(grafanaDashboard().replace('harita_queue_jobs', 'harita_queue')).not.toBe(
+      readFileSync(DASHBOARD_FILE, 'utf8'),
+    );
   });
 
   it('is what k8s/manifests/harita-hive-stack.yaml holds (render it again when this fails)', () => {
