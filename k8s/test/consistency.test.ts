@@ -10,6 +10,7 @@ import {
   type ChartRelease,
   type K8sObject,
   checkDocsObjects,
+  checkDocsReleases,
   checkImages,
   checkMonitoring,
   checkNamespaces,
@@ -283,6 +284,37 @@ describe('the docs resolve', () => {
       .replace('## 3. Build and Push Container Images', '## 2. Deploy Infrastructure Dependencies')
       .replace('## TWO', '## 3. Build and Push Container Images');
     expect(guideSections(swapped)).not.toEqual(GUIDE_SECTIONS);
+  });
+
+  it('install exactly the releases whose outputs the check resolves against (k8s/charts/outputs.yaml)', () => {
+    expect(checkDocsReleases(DOCS, charts)).toEqual([]);
+  });
+
+  it('mutation: a release renamed in the docs (redis as harita-redis) is caught', () => {
+    const docs = {
+      ...DOCS,
+      'docs/deployment.md': DOCS['docs/deployment.md'].replace(
+        'helm install redis bitnami/redis',
+        'helm install harita-redis bitnami/redis',
+      ),
+    };
+    expect(checkDocsReleases(docs, charts)).toEqual([
+      'docs/deployment.md: `helm install harita-redis bitnami/redis` is no release of k8s/charts/outputs.yaml',
+      'outputs.yaml release redis (bitnami/redis): no docs command installs it',
+    ]);
+  });
+
+  it('mutation: a values file dropped from an install (minio-values.yaml) is caught', () => {
+    const docs = {
+      ...DOCS,
+      'docs/deployment.md': DOCS['docs/deployment.md'].replace(
+        '-f k8s/charts/minio-values.yaml',
+        '',
+      ),
+    };
+    expect(checkDocsReleases(docs, charts)).toEqual([
+      'docs/deployment.md: release minio is installed without -f k8s/charts/minio-values.yaml',
+    ]);
   });
 
   it('every object named in the shell blocks of docs/deployment.md and docs/runbook.md exists', () => {

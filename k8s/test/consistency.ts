@@ -728,3 +728,42 @@ export function checkDocsObjects(
       }
   return problems;
 }
+
+/** Each `helm install` of the docs is a release of k8s/charts/outputs.yaml (name, chart,
+ * namespace, values file), and each release there is installed by the docs. */
+export function checkDocsReleases(files: Record<string, string>, charts: Charts): string[] {
+  const problems: string[] = [];
+  const installed: { name: string; chart: string; namespace: string; values: string[] }[] = [];
+  for (const [file, text] of Object.entries(files))
+    for (const block of shellBlocks(text))
+      for (const line of block.split('\n')) {
+        const m = /^\s*helm install ([a-z0-9-]+) ([a-z0-9-]+\/[a-z0-9-]+)(.*)$/.exec(line);
+        if (!m) continue;
+        const [, name = '', chart = '', rest = ''] = m;
+        const namespace =
+          /--namespace[ =]("?)([a-z0-9-]+|\$NAMESPACE)\1/.exec(rest)?.[2] ?? 'default';
+        const values = [...rest.matchAll(/-f k8s\/charts\/([a-z0-9.-]+)/g)].map((v) => v[1] ?? '');
+        installed.push({ name, chart, namespace, values });
+        const release = charts.releases.find((r) => r.release === name);
+        if (!release) {
+          problems.push(
+            `${file}: \`helm install ${name} ${chart}\` is no release of k8s/charts/outputs.yaml`,
+          );
+          continue;
+        }
+        if (release.chart !== chart || release.namespace !== namespace)
+          problems.push(
+            `${file}: release ${name} is ${chart} in ${namespace}; outputs.yaml has ${String(release.chart)} in ${release.namespace}`,
+          );
+        if (release.values && !values.includes(release.values))
+          problems.push(
+            `${file}: release ${name} is installed without -f k8s/charts/${release.values}`,
+          );
+      }
+  for (const release of charts.releases)
+    if (release.chart && !installed.some((i) => i.name === release.release))
+      problems.push(
+        `outputs.yaml release ${release.release} (${release.chart}): no docs command installs it`,
+      );
+  return problems;
+}
