@@ -36,6 +36,15 @@ describe("TF Serving's tensors on the wire", () => {
     });
   });
 
+  it('are sent as the elements their shape holds, from a larger buffer too', () => {
+    const batch = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const proto = toTensorProto({ dtype: 'float32', shape: [2, 2], values: batch });
+    expect(fromTensorProto(proto, 'x').values).toEqual(Float32Array.of(1, 2, 3, 4));
+    expect(() => toTensorProto({ dtype: 'float32', shape: [4, 2], values: batch })).toThrow(
+      /holds 6 values; shape \[4,2\] needs 8/,
+    );
+  });
+
   it('are read from typed value lists too, one value standing for all, and refused when the count is wrong', () => {
     expect(
       fromTensorProto({ dtype: 3, tensorShape: { dim: [{ size: 3 }] }, intVal: [7] }, 'y'),

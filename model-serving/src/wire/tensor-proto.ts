@@ -36,12 +36,21 @@ function littleEndianBytes(values: Float32Array | Int32Array): Uint8Array {
   return swapped;
 }
 
-/** A TensorProto carrying `tensor` as tensor_content (no copy on little-endian hosts). */
+/**
+ * A TensorProto carrying `tensor` as tensor_content (no copy on little-endian hosts): the first
+ * elements its shape holds, so a buffer larger than the shape (a last, partial batch) is fine.
+ * @throws TensorProtoError when the tensor holds fewer values than its shape
+ */
 export function toTensorProto(tensor: Tensor): TensorProtoObject {
+  const count = elementCount(tensor.shape);
+  if (tensor.values.length < count)
+    throw new TensorProtoError(
+      `the tensor holds ${String(tensor.values.length)} values; shape [${tensor.shape.join(',')}] needs ${String(count)}`,
+    );
   return {
     dtype: tensor.dtype === 'float32' ? DT_FLOAT : DT_INT32,
     tensorShape: { dim: tensor.shape.map((size) => ({ size })) },
-    tensorContent: littleEndianBytes(tensor.values),
+    tensorContent: littleEndianBytes(tensor.values.subarray(0, count)),
   };
 }
 

@@ -30,9 +30,8 @@ function argmax(probabilities: Float32Array, pixels: number, classes: number): U
 export function chipPredictor(client: ModelServing, model: SegmentationModel): PredictChips {
   return async (chips, count, signal): Promise<ChipBatchPrediction> => {
     const shape = [count, model.chipSize, model.chipSize, model.bands];
-    let outputs;
-    try {
-      outputs = await client.predict(
+    const outputs = await client
+      .predict(
         {
           model: model.name,
           version: model.version,
@@ -41,10 +40,10 @@ export function chipPredictor(client: ModelServing, model: SegmentationModel): P
           inputs: { [model.inputKey]: { dtype: 'float32', shape, values: chips } },
         },
         signal,
-      );
-    } catch (error) {
-      throw asJobFailure(error);
-    }
+      )
+      .catch((error: unknown) => {
+        throw asJobFailure(error);
+      });
     const output = outputs[model.outputKey];
     const pixels = count * model.chipSize * model.chipSize;
     const expected = model.output === 'class_ids' ? pixels : pixels * model.classCount;
