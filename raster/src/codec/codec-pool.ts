@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UnsupportedRasterError } from '../tiff/unsupported-raster.js';
 import { CorruptBlockError } from './decode.js';
-import type { CodecReply, CodecTask, DecodeIntoTask, DecodeTask, EncodeTileTask } from './tasks.js';
+import type { CodecReply, CodecTask, DecodeIntoTask, EncodeTileTask } from './tasks.js';
 
 interface Pending {
   slot: Slot;
@@ -11,7 +11,6 @@ interface Pending {
 }
 
 interface Result {
-  data: Uint8Array;
   position: number;
   length: number;
 }
@@ -42,10 +41,6 @@ export class CodecPool {
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`a codec pool needs at least one thread, not ${String(size)}`);
-  }
-
-  async decode(task: Omit<DecodeTask, 'kind'>): Promise<Uint8Array> {
-    return (await this.run({ kind: 'decode', ...task })).data;
   }
 
   /** Decodes a block into shared window arrays; resolves once its rows are in place. */
@@ -120,8 +115,7 @@ export class CodecPool {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if (reply.ok)
-        waiting.resolve({ data: reply.data, position: reply.position, length: reply.length });
+      if (reply.ok) waiting.resolve({ position: reply.position, length: reply.length });
       else waiting.reject(threadError(reply.name, reply.message));
     });
     worker.on('error', (error) => {

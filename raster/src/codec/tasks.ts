@@ -1,6 +1,6 @@
 import type { DataType } from '../tiff/data-type.js';
 
-/** The messages between the engine and its codec threads. */
+/** One block to decode (decodeBlock), and the messages between the engine and its codec threads. */
 export interface DecodeTask {
   kind: 'decode';
   compression: number;
@@ -58,8 +58,8 @@ export interface EncodeTileTask {
   spool: { fd: number; end: BigInt64Array };
 }
 
-export type CodecTask = DecodeTask | DecodeIntoTask | EncodeTileTask;
+export type CodecTask = DecodeIntoTask | EncodeTileTask;
 
 export type CodecReply =
-  | { id: number; ok: true; data: Uint8Array; position: number; length: number }
+  | { id: number; ok: true; position: number; length: number }
   | { id: number; ok: false; name: string; message: string };
