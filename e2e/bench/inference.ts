@@ -11,13 +11,15 @@ import { ObjectStoreContainer } from '../src/services/object-store.js';
 import { RedisContainer } from '../src/services/redis.js';
 import { WorkerProcess, workerEnvironment } from '../src/worker-process.js';
 import { benchImage } from './images.js';
+import { WorkerSampler, type WorkerSample } from './worker-sampler.js';
 
 /**
  * Inference end to end on a 4096 x 4096 demo scene: a job through the queue, the worker process,
- * the object store and model serving (the image's server), batched (8 chips per request) against
- * one chip per request, in one run, alternately. With one request in flight the worker and the
- * server take turns, so the worker's own share is the wall time less the server's request time
- * (from the server's :tensorflow:serving:request_latency). Usage: npm run bench:inference [-- --rounds 2]
+ * the object store and model serving (the image's server), over gRPC with batches of chips, over
+ * REST with the same batches, and over REST with one chip per request, in one run, alternately,
+ * each with the worker's default requests in flight. Per setup: wall time, Mpx/s, the p95 of the
+ * worker's request latency, the worker's CPU seconds per Mpx and its peak RSS.
+ * Usage: npm run bench:inference [-- --rounds 2]
  */
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] ?? 2) || 2;
 const SIZE = 4096;
@@ -28,14 +30,14 @@ const HEALTH_PORT = 19402;
 
 interface Setup {
   label: string;
+  protocol: 'grpc' | 'rest';
   batch: number;
-  inflight: number;
 }
 
 const SETUPS: Setup[] = [
-  { label: 'batched, 8 chips per request', batch: 8, inflight: 1 },
-  { label: 'one chip per request', batch: 1, inflight: 1 },
-  { label: 'batched, 2 requests in flight (default)', batch: 8, inflight: 2 },
+  { label: 'gRPC, batched (8 chips per request)', protocol: 'grpc', batch: 8 },
+  { label: 'REST, batched (8 chips per request)', protocol: 'rest', batch: 8 },
+  { label: 'REST, one chip per request', protocol: 'rest', batch: 1 },
 ];
 
 const megapixels = (SIZE * SIZE) / 1e6;
@@ -56,46 +58,23 @@ const receiver = await JobEventsReceiver.start(KEY);
 const connection = redis.connect({ maxRetriesPerRequest: null });
 const queue = new Queue(JOB_QUEUE_NAME, { connection });
 
-/** Seconds the server spent answering predict requests, so far. */
-async function serverSeconds(): Promise<number> {
-  const text = await (await fetch(`${models.url}/monitoring/prometheus/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (l) => l.startsWith(':tensorflow:serving:request_latency_sum') && l.includes('"landcover"'),
-    );
-  return line ? Number(line.split(' ').at(-1)) / 1e6 : 0;
+interface Run extends WorkerSample {
+  wall: number;
 }
 
-/** A request's fixed cost: the mean round trip of a one-pixel predict. */
-async function requestOverheadMs(): Promise<number> {
-  const body = JSON.stringify({
-    signature_name: 'class_ids',
-    instances: [[[[0.1, 0.2, 0.1, 0.4]]]],
-  });
-  const started = performance.now();
-  for (let i = 0; i < 50; i++) {
-    const response = await fetch(`${models.url}/v1/models/landcover:predict`, {
-      method: 'POST',
-      body,
-    });
-    await response.text();
-  }
-  return (performance.now() - started) / 50;
-}
-
-async function runJob(setup: Setup): Promise<{ wall: number; server: number }> {
+async function runJob(setup: Setup): Promise<Run> {
   const worker = await WorkerProcess.start(
     workerEnvironment({ redis, store, receiver }, KEY, 'harita', {
+      ...models.workerEnv(),
+      MODEL_SERVING_PROTOCOL: setup.protocol,
       HEALTH_PORT: String(HEALTH_PORT),
-      MODEL_SERVING_URL: models.url,
-      INFERENCE_REQUESTS_IN_FLIGHT: String(setup.inflight),
       MAX_INPUT_PIXELS: String(SIZE * SIZE),
     }),
   );
+  const sampler = new WorkerSampler(`http://127.0.0.1:${String(HEALTH_PORT)}/metrics`);
   try {
     const id = randomUUID();
-    const before = await serverSeconds();
+    await sampler.start();
     const started = performance.now();
     const job = {
       type: 'inference',
@@ -116,7 +95,7 @@ async function runJob(setup: Setup): Promise<{ wall: number; server: number }> {
     const last = receiver.of(id).at(-1);
     if (last?.status !== 'succeeded')
       throw new Error(`the job failed: ${JSON.stringify(last?.error)}`);
-    return { wall, server: (await serverSeconds()) - before };
+    return { wall, ...(await sampler.stop()) };
   } finally {
     await worker.stop();
   }
@@ -130,7 +109,7 @@ try {
   await store
     .client()
     .putObject('harita', datasetKey(TENANT, DATASET, 'scene.tif'), body, body.length);
-  const samples = new Map(SETUPS.map((s) => [s.label, [] as { wall: number; server: number }[]]));
+  const samples = new Map(SETUPS.map((s) => [s.label, [] as Run[]]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? SETUPS : [...SETUPS].reverse();
     for (const setup of order) {
@@ -141,32 +120,28 @@ try {
   }
   const rows = SETUPS.map((setup) => {
     const runs = samples.get(setup.label)!;
-    const wall = median(runs.map((r) => r.wall));
-    const server = median(runs.map((r) => r.server));
     return {
       setup,
-      wall,
-      server,
-      workerShare: setup.inflight === 1 ? (wall - server) / megapixels : Number.NaN,
+      wall: median(runs.map((r) => r.wall)),
+      p95: median(runs.map((r) => r.p95Seconds)),
+      cpu: median(runs.map((r) => r.cpuSeconds)) / megapixels,
+      rss: Math.max(...runs.map((r) => r.peakRssBytes)) / 2 ** 20,
     };
   });
   console.log(
-    `inference, ${String(SIZE)} x ${String(SIZE)} demo scene (${megapixels.toFixed(1)} Mpx), demo model, 256-pixel chips, halo 16; median of ${String(rounds)}; image ${IMAGE}`,
+    `inference, ${String(SIZE)} x ${String(SIZE)} demo scene (${megapixels.toFixed(1)} Mpx), demo model, 256-pixel chips, halo 16, the worker's default requests in flight; median of ${String(rounds)}; image ${IMAGE}`,
   );
   console.log(
-    'setup                                        wall s   Mpx/s   server s   worker s/Mpx',
+    'setup                                  wall s   Mpx/s   p95 request ms   worker CPU s/Mpx   worker peak RSS MiB',
   );
   for (const row of rows) {
     console.log(
-      `${row.setup.label.padEnd(44)} ${row.wall.toFixed(1).padStart(6)} ${(megapixels / row.wall).toFixed(2).padStart(7)} ${row.server.toFixed(1).padStart(10)} ${Number.isNaN(row.workerShare) ? '         -' : row.workerShare.toFixed(3).padStart(14)}`,
+      `${row.setup.label.padEnd(38)} ${row.wall.toFixed(1).padStart(6)} ${(megapixels / row.wall).toFixed(2).padStart(7)} ${(row.p95 * 1000).toFixed(0).padStart(16)} ${row.cpu.toFixed(3).padStart(18)} ${row.rss.toFixed(0).padStart(21)}`,
     );
   }
-  const [batched, single] = rows;
+  const [grpc, rest, single] = rows;
   console.log(
-    `batched vs one chip per request: ${(single!.wall / batched!.wall).toFixed(2)}x as fast; the default vs one chip per request: ${(single!.wall / rows[2]!.wall).toFixed(2)}x`,
-  );
-  console.log(
-    `a request's fixed cost (one-pixel predict, mean of 50): ${(await requestOverheadMs()).toFixed(2)} ms; one chip's share of a batch: ${((batched!.wall / Math.ceil(SIZE / 224) ** 2) * 1000).toFixed(1)} ms`,
+    `gRPC batched vs REST one chip per request: ${(single!.wall / grpc!.wall).toFixed(2)}x as fast (target 4x); gRPC batched vs REST batched: ${(rest!.wall / grpc!.wall).toFixed(2)}x; gRPC batched: ${(megapixels / grpc!.wall).toFixed(2)} Mpx/s (target 4), worker CPU ${grpc!.cpu.toFixed(3)} s/Mpx (target at most 0.05)`,
   );
 } finally {
   await queue.close();

@@ -24,6 +24,7 @@ const PORTS: Record<string, number> = {
   API_PORT: 28000,
   WORKER_METRICS_PORT: 29400,
   MODEL_SERVING_PORT: 28501,
+  MODEL_SERVING_GRPC_PORT: 28500,
   GRAFANA_PORT: 23000,
 };
 const prometheus = `http://127.0.0.1:${String(PORTS['PROMETHEUS_PORT'])}`;

@@ -28,8 +28,8 @@ const Environment = z.object({
   MODEL_REQUEST_TIMEOUT_SECONDS: positive.default(60),
   /** Further tries of a predict request the server did not answer; then the job fails or retries. */
   MODEL_REQUEST_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-  /** Predict requests one inference job keeps in flight. */
-  INFERENCE_REQUESTS_IN_FLIGHT: positive.max(16).default(2),
+  /** Predict requests one inference job keeps in flight: enough for TF Serving's batcher to fill. */
+  INFERENCE_REQUESTS_IN_FLIGHT: positive.max(16).default(4),
   HEALTH_PORT: port.default(9400),
   MAX_INPUT_PIXELS: positive.default(400_000_000),
   MAX_INPUT_BYTES: positive.default(8 * 1024 * 1024 * 1024),
