@@ -131,6 +131,7 @@ Harita Hive local stack is up and healthy (project $(project), images: $HARITA_I
   API docs       http://127.0.0.1:$(env_value API_PORT)/openapi.json  (OpenAPI 3.1)
   Model serving  http://127.0.0.1:$(env_value MODEL_SERVING_PORT)/v1/models/landcover  (TF Serving REST API)
   Worker         http://127.0.0.1:$(env_value WORKER_METRICS_PORT)/metrics
+  Dispatcher     http://127.0.0.1:$(env_value DISPATCHER_METRICS_PORT)/metrics  (the queue's depth)
   Redis          redis://:$(env_value REDIS_PASSWORD)@127.0.0.1:$(env_value REDIS_PORT)
   PostgreSQL     postgres://$(env_value POSTGRES_USER):$(env_value POSTGRES_PASSWORD)@127.0.0.1:$(env_value POSTGRES_PORT)/$(env_value POSTGRES_DB)
   Object store   http://127.0.0.1:$(env_value OBJECT_STORE_PORT)  (S3, path-style; access key $(env_value OBJECT_STORE_ACCESS_KEY), secret key in compose/.env)

@@ -32,6 +32,7 @@ npm run --silent check --workspace functions
 
 say "unit tests"
 npx vitest run --root contracts --reporter=default --reporter=json --outputFile.json="$results/contracts.json"
+npx vitest run --root queue --reporter=default --reporter=json --outputFile.json="$results/queue.json"
 npx vitest run --root worker --reporter=default --reporter=json --outputFile.json="$results/worker.json"
 say "raster engine tests (GDAL is the oracle)"
 npx vitest run --root raster --reporter=default --reporter=json --outputFile.json="$results/raster.json"

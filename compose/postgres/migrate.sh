@@ -13,4 +13,10 @@ for file in /migrate/migrations/*.sql; do
   psql -v ON_ERROR_STOP=1 -q --single-transaction \
     -f "$file" -c "insert into public.harita_migrations (name) values ('$name')"
 done
+# The dispatcher's role is made without a login by a migration; the local stack gives it one.
+if [ -n "${DISPATCHER_DB_PASSWORD:-}" ]; then
+  # From stdin, where psql quotes the variable (it does not interpolate -c strings).
+  echo "alter role harita_dispatcher login password :'password';" |
+    psql -v ON_ERROR_STOP=1 -q -v password="$DISPATCHER_DB_PASSWORD"
+fi
 echo "migrations: up to date"

@@ -1,7 +1,6 @@
 export * from './ids.ts';
 export * from './geojson.ts';
 export * from './job.ts';
-export * from './queue.ts';
 export * from './object-keys.ts';
 export * from './metrics.ts';
 export * from './job-events.ts';

@@ -22,7 +22,10 @@ export const JobEvent = z.object({
 });
 export type JobEvent = z.infer<typeof JobEvent>;
 
-/** Redis channel on which the API announces canceled job ids. */
-export const JOB_CANCEL_CHANNEL = 'harita-jobs:cancel';
-/** Redis key marking a job canceled before a worker took it (value: "1", with an expiry). */
-export const jobCancelKey = (jobId: string): string => `harita-jobs:canceled:${jobId}`;
+/**
+ * The API's answer to a job event: whether it moved the job, and the job's status after it. A
+ * job that has already ended takes no more events: a worker told so at a run's start does not
+ * run it again (Redis can hand out a job twice after losing its last writes).
+ */
+export const JobEventAnswer = z.object({ applied: z.boolean(), status: JobStatus });
+export type JobEventAnswer = z.infer<typeof JobEventAnswer>;

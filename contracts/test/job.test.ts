@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_PARAMS, JOB_TYPES, Job, JobRequest, QueuedJob } from '../src/index.js';
+import { JOB_PARAMS, JOB_TYPES, Job, JobRequest } from '../src/index.js';
 
 const input = { dataset_id: '5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d', file: 'scene.tif' };
 const square = {
@@ -175,11 +175,5 @@ describe('jobs and queued jobs', () => {
     expect(Job.safeParse(failed).success).toBe(false);
     const coded = { ...failed, error: { code: 'malformed_raster', message: 'not a TIFF' } };
     expect(Job.safeParse(coded).success).toBe(true);
-  });
-
-  it('names the tenant and job on every queued job', () => {
-    const queued = { job_id: base.id, tenant_id: base.tenant_id, type: 'ndvi', params: { input } };
-    expect(QueuedJob.parse(queued)).toMatchObject({ job_id: base.id, params: { red_band: 3 } });
-    expect(QueuedJob.safeParse({ ...queued, tenant_id: 'acme' }).success).toBe(false);
   });
 });

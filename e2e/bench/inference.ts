@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasetKey, JOB_QUEUE_NAME, type QueuedJob } from '@harita/contracts';
-import { Queue } from 'bullmq';
+import { datasetKey } from '@harita/contracts';
+import { jobQueue, type QueuedJob } from '@harita/queue';
 import { writeDemoScene } from '@harita/demo/scene';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { ModelServingContainer } from '../src/services/model-serving.js';
@@ -56,7 +56,7 @@ const store = await new ObjectStoreContainer(benchImage('OBJECT_STORE_IMAGE')).s
 const models = await new ModelServingContainer(IMAGE).start();
 const receiver = await JobEventsReceiver.start(KEY);
 const connection = redis.connect({ maxRetriesPerRequest: null });
-const queue = new Queue(JOB_QUEUE_NAME, { connection });
+const queue = jobQueue(connection);
 
 interface Run extends WorkerSample {
   wall: number;

@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { JOB_QUEUE_NAME, type QueuedJob } from '@harita/contracts';
-import { enqueueJob } from '@harita/worker/enqueue';
+import { enqueueJobs, jobQueue, type QueuedJob } from '@harita/queue';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
@@ -36,7 +35,7 @@ const redis = await new RedisContainer(benchImage('REDIS_IMAGE')).start();
 const store = await new ObjectStoreContainer(benchImage('OBJECT_STORE_IMAGE')).start();
 const receiver = await JobEventsReceiver.start(KEY);
 const connection: Redis = redis.connect({ maxRetriesPerRequest: null });
-const kitQueue = new Queue(JOB_QUEUE_NAME, { connection });
+const kitQueue = jobQueue(connection);
 const bareQueue = new Queue(BARE_QUEUE, { connection });
 let kit: WorkerProcess | undefined;
 let bare: ChildProcess | undefined;
@@ -70,8 +69,7 @@ try {
   const add = async (side: Side): Promise<{ id: string; sentAt: number }> => {
     const job = bufferJob();
     const sentAt = Date.now();
-    if (side === 'kit')
-      await enqueueJob(kitQueue, connection, job, { maxQueued: 100_000, attempts: 1 });
+    if (side === 'kit') await enqueueJobs(kitQueue, connection, [{ job, priority: 'normal' }]);
     else await bareQueue.add(job.type, job, { jobId: job.job_id });
     return { id: job.job_id, sentAt };
   };

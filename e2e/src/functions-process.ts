@@ -47,6 +47,11 @@ export class FunctionsProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
   }
 
+  /** The exit code, when it has exited on its own: a crash, whose log says why. */
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedJob } from '@harita/contracts';
+import type { QueuedJob } from '@harita/queue';
 
 /** A small buffer job: quick to run, for suites and benchmarks that need many jobs. */
 export function smallBufferJob(

@@ -7,18 +7,24 @@ import type { StartedRedisContainer } from './services/redis.js';
 
 const MAIN = fileURLToPath(import.meta.resolve('@harita/worker'));
 
-/** The worker as its own process, as it runs in production, with its JSON log kept. */
+/**
+ * The worker image's program as its own process, as it runs in production (`harita-worker work`,
+ * or `harita-worker dispatch` for the dispatcher), with its JSON log kept.
+ */
 export class WorkerProcess {
-  static async start(env: Record<string, string>): Promise<WorkerProcess> {
+  static async start(
+    env: Record<string, string>,
+    mode: 'work' | 'dispatch' = 'work',
+  ): Promise<WorkerProcess> {
     const worker = new WorkerProcess(
       env['HEALTH_PORT'] ?? '9400',
-      spawn(process.execPath, [MAIN], {
+      spawn(process.execPath, [MAIN, mode], {
         env: { PATH: process.env.PATH ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
     try {
-      await worker.logged('worker started', 30_000);
+      await worker.logged(mode === 'work' ? 'worker started' : 'dispatcher started', 30_000);
     } catch (error) {
       worker.signal('SIGKILL');
       throw error;
@@ -56,6 +62,10 @@ export class WorkerProcess {
         throw new Error(`no "${message}" in the worker's log within ${String(timeoutMs)} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, QueueEvents, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_QUEUE_NAME, QueuedJob } from '@harita/contracts';
+import { QUEUE_NAME, QueuedJob } from '@harita/queue';
 import { RedisContainer, type StartedRedisContainer } from '../src/services/redis.js';
 
 // A BullMQ round trip on the Redis from REDIS_IMAGE, with the queue name and job data contract the
@@ -65,7 +65,7 @@ describe('BullMQ on the Redis container', () => {
   });
 
   it('carries a job from a queue to a worker and its result back to a listener', async () => {
-    const name = `${JOB_QUEUE_NAME}-roundtrip`;
+    const name = `${QUEUE_NAME}-roundtrip`;
     const queue = track(new Queue<QueuedJob>(name, { connection: connection() }));
     const events = track(new QueueEvents(name, { connection: connection() }));
     await events.waitUntilReady();
@@ -95,7 +95,7 @@ describe('BullMQ on the Redis container', () => {
   });
 
   it('treats a repeated enqueue of the same job id as a no-op', async () => {
-    const name = `${JOB_QUEUE_NAME}-idempotent`;
+    const name = `${QUEUE_NAME}-idempotent`;
     const queue = track(new Queue<QueuedJob>(name, { connection: connection() }));
     const data = ndviJob();
     const first = await queue.add(data.type, data, { jobId: data.job_id });
@@ -110,7 +110,7 @@ describe('BullMQ on the Redis container', () => {
   });
 
   it('retries a failed attempt with backoff and then succeeds', async () => {
-    const name = `${JOB_QUEUE_NAME}-retry`;
+    const name = `${QUEUE_NAME}-retry`;
     const queue = track(new Queue<QueuedJob>(name, { connection: connection() }));
     const events = track(new QueueEvents(name, { connection: connection() }));
     await events.waitUntilReady();
@@ -139,7 +139,7 @@ describe('BullMQ on the Redis container', () => {
   });
 
   it('keeps queued jobs across a Redis restart (append-only file on)', async () => {
-    const name = `${JOB_QUEUE_NAME}-durable`;
+    const name = `${QUEUE_NAME}-durable`;
     const queue = new Queue<QueuedJob>(name, { connection: connection() });
     const data = ndviJob();
     await queue.add(data.type, data, { jobId: data.job_id });

@@ -23,6 +23,7 @@ const PORTS: Record<string, number> = {
   ALERTMANAGER_PORT: 29093,
   API_PORT: 28000,
   WORKER_METRICS_PORT: 29400,
+  DISPATCHER_METRICS_PORT: 29401,
   MODEL_SERVING_PORT: 28501,
   MODEL_SERVING_GRPC_PORT: 28500,
   GRAFANA_PORT: 23000,
@@ -103,6 +104,7 @@ describe('the local stack (./kit up)', () => {
     expect(targets.map((t) => `${t.labels.job}:${t.health}`).sort()).toEqual(
       [
         'alertmanager',
+        'harita-dispatcher',
         'harita-functions',
         'harita-worker',
         'model-serving',

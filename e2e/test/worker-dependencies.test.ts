@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { JOB_QUEUE_NAME } from '@harita/contracts';
+import { jobQueue } from '@harita/queue';
+import { Redis } from 'ioredis';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { smallBufferJob } from '../src/jobs.js';
 import {
@@ -46,12 +46,16 @@ async function readiness(): Promise<{ code: number; body: Record<string, unknown
 }
 
 async function runBufferJob(): Promise<void> {
-  const queue = new Queue(JOB_QUEUE_NAME, {
-    connection: { host: '127.0.0.1', port: redisPort, password: 'harita-redis-password' },
+  const connection = new Redis({
+    host: '127.0.0.1',
+    port: redisPort,
+    password: 'harita-redis-password',
   });
+  const queue = jobQueue(connection);
   const job = smallBufferJob(randomUUID());
   await queue.add(job.type, job, { jobId: job.job_id });
   await queue.close();
+  connection.disconnect();
   await receiver.until(() => receiver.of(job.job_id).some((e) => e.status === 'succeeded'));
 }
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_QUEUE_NAME, type QueuedJob } from '@harita/contracts';
+import { jobQueue, type QueuedJob } from '@harita/queue';
 import { fromContainer } from '../src/host-access.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import {
@@ -46,7 +46,7 @@ beforeAll(async () => {
     })
     .start();
   connection = redis.connect({ maxRetriesPerRequest: null });
-  queue = new Queue(JOB_QUEUE_NAME, { connection });
+  queue = jobQueue(connection);
 });
 
 afterAll(async () => {

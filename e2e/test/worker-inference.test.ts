@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Client } from 'minio';
-import { datasetKey, JOB_QUEUE_NAME, type JobEvent, type QueuedJob } from '@harita/contracts';
+import { datasetKey, type JobEvent } from '@harita/contracts';
+import { jobQueue, type QueuedJob } from '@harita/queue';
 import { CLASS_NODATA, RasterReader } from '@harita/raster';
 import { readAll } from '../src/bytes.js';
 import { writeDemoScene } from '@harita/demo/scene';
@@ -120,7 +121,7 @@ beforeAll(async () => {
     }),
   );
   connection = redis.connect({ maxRetriesPerRequest: null });
-  queue = new Queue(JOB_QUEUE_NAME, { connection });
+  queue = jobQueue(connection);
 });
 
 afterAll(async () => {

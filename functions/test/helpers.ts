@@ -7,7 +7,6 @@ import postgres from 'postgres';
 export const JWT_SECRET = 'functions-test-jwt-secret-of-at-least-32-characters';
 Deno.env.set('JWT_SECRET', JWT_SECRET);
 Deno.env.set('SUPABASE_URL', 'http://127.0.0.1:54321');
-Deno.env.set('MAX_QUEUED_JOBS_PER_TENANT', '100');
 Deno.env.set('SYNC_INFERENCE_MAX_BYTES', String(2 * 1024 * 1024));
 
 const keys = await generateKeyPair('RS256');

@@ -1,25 +1,18 @@
-import { JOB_QUEUE_NAME, jobCancelKey } from '@harita/contracts';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { assert, assertEquals, assertMatch } from './assert.ts';
 import { admin, call, newTenant, putObject, readyDataset, serviceToken, test } from './helpers.ts';
 
-const redis = () =>
-  new Redis({
-    host: Deno.env.get('REDIS_HOST'),
-    port: Number(Deno.env.get('REDIS_PORT')),
-    password: Deno.env.get('REDIS_PASSWORD'),
-    maxRetriesPerRequest: null,
-  });
-
-async function withQueue<T>(use: (queue: Queue, connection: Redis) => Promise<T>): Promise<T> {
-  const connection = redis();
-  const queue = new Queue(JOB_QUEUE_NAME, { connection });
+/** The dispatcher's wake-ups while `during` runs: LISTEN harita_dispatch, as it listens. */
+async function notificationsDuring(during: () => Promise<void>): Promise<number> {
+  let heard = 0;
+  const listener = await admin.listen('harita_dispatch', () => heard++);
   try {
-    return await use(queue, connection);
+    await during();
+    // A notification is delivered after the commit it belongs to, on another connection.
+    const deadline = Date.now() + 5000;
+    while (heard === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return heard;
   } finally {
-    await queue.close();
-    connection.disconnect();
+    await listener.unlisten();
   }
 }
 
@@ -28,24 +21,38 @@ const ndvi = (dataset: { id: string; file: string }) => ({
   params: { input: { dataset_id: dataset.id, file: dataset.file }, red_band: 3, nir_band: 4 },
 });
 
-test('a job is recorded and enqueued under one id: the BullMQ job carries the same id and tenant', async () => {
+test('a job is recorded, not yet dispatched, and the dispatcher is woken', async () => {
   const tenant = await newTenant();
   const dataset = await readyDataset(tenant.token);
-  const created = await call('POST', '/jobs', {
-    token: tenant.token,
-    body: { ...ndvi(dataset), priority: 'high' },
+  let created: Awaited<ReturnType<typeof call>> | undefined;
+  const heard = await notificationsDuring(async () => {
+    created = await call('POST', '/jobs', {
+      token: tenant.token,
+      body: { ...ndvi(dataset), priority: 'high' },
+    });
   });
-  assertEquals(created.status, 201, JSON.stringify(created.body));
-  const id = String(created.body['id']);
+  assertEquals(created?.status, 201, JSON.stringify(created?.body));
+  const id = String(created?.body['id']);
   assertEquals(
-    [created.body['status'], created.body['progress'], created.body['tenant_id']],
+    [created?.body['status'], created?.body['progress'], created?.body['tenant_id']],
     ['queued', 0, tenant.id],
   );
-  assertEquals(created.headers.get('location'), `/functions/v1/jobs/${id}`);
-  await withQueue(async (queue) => {
-    const queued = await queue.getJob(id);
-    assertEquals(queued?.data, { ...ndvi(dataset), job_id: id, tenant_id: tenant.id });
-  });
+  assertEquals(created?.headers.get('location'), `/functions/v1/jobs/${id}`);
+  assertEquals(heard, 1);
+  const [row] = await admin<
+    { tenant_id: string; type: string; params: unknown; priority: string; dispatched_at: null }[]
+  >`select tenant_id, type, params, priority, dispatched_at from public.jobs where id = ${id}`;
+  // jsonb keeps its keys in its own order: compared as values, key by key.
+  const sorted = (value: unknown): string =>
+    JSON.stringify(value, (_, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)))
+        : v,
+    );
+  assertEquals(
+    sorted(row),
+    sorted({ tenant_id: tenant.id, ...ndvi(dataset), priority: 'high', dispatched_at: null }),
+  );
 });
 
 test('a job on a dataset that is not ready, missing or holding another file is refused', async () => {
@@ -144,7 +151,7 @@ test('jobs list by cursor pages with status and type filters', async () => {
   assertEquals((await call('GET', '/jobs?status=lost', { token: tenant.token })).status, 400);
 });
 
-test('cancel: 202 and the workers told (the cancel key set); a second cancel is 409', async () => {
+test('cancel: 202, the row canceled and the dispatcher woken to relay it; a second cancel is 409', async () => {
   const tenant = await newTenant();
   const created = await call('POST', '/jobs', {
     token: tenant.token,
@@ -154,14 +161,56 @@ test('cancel: 202 and the workers told (the cancel key set); a second cancel is 
     },
   });
   const id = String(created.body['id']);
-  const canceled = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
-  assertEquals([canceled.status, canceled.body['status']], [202, 'canceled']);
-  await withQueue(async (_, connection) =>
-    assertEquals(await connection.exists(jobCancelKey(id)), 1),
-  );
+  let canceled: Awaited<ReturnType<typeof call>> | undefined;
+  const heard = await notificationsDuring(async () => {
+    canceled = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
+  });
+  assertEquals([canceled?.status, canceled?.body['status']], [202, 'canceled']);
+  assertEquals(heard, 1);
   const again = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
   assertEquals(again.status, 409);
   assertMatch(String(again.body['message']), /already been canceled/);
+});
+
+test('the dispatcher role reads jobs and sets their dispatch fields, and nothing more', async () => {
+  const tenant = await newTenant();
+  const created = await call('POST', '/jobs', {
+    token: tenant.token,
+    body: {
+      type: 'buffer',
+      params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+    },
+  });
+  const id = String(created.body['id']);
+  const asDispatcher = (statement: string) =>
+    admin.begin(async (tx) => {
+      await tx.unsafe('set local role harita_dispatcher');
+      return tx.unsafe(statement, [id]);
+    });
+  const claimed = await asDispatcher(
+    `select id, tenant_id, type, params, priority from public.jobs
+     where id = $1 and dispatched_at is null for update skip locked`,
+  );
+  assertEquals(claimed.length, 1);
+  assertEquals(
+    (await asDispatcher('update public.jobs set dispatched_at = now() where id = $1 returning id'))
+      .length,
+    1,
+  );
+  for (const forbidden of [
+    "update public.jobs set status = 'succeeded' where id = $1",
+    'update public.jobs set params = params where id = $1',
+    'select results from public.jobs where id = $1',
+    'delete from public.jobs where id = $1',
+    'insert into public.jobs (id, tenant_id, type, params) select gen_random_uuid(), tenant_id, type, params from public.jobs where id = $1',
+    'select id from public.datasets where id = $1',
+  ]) {
+    const error = await asDispatcher(forbidden).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string },
+    );
+    assertEquals(error?.code, '42501', forbidden);
+  }
 });
 
 test('job events move a job forward only, once each, and its results come back as expiring URLs', async () => {
@@ -191,9 +240,9 @@ test('job events move a job forward only, once each, and its results come back a
         ...extra,
       },
     });
-  assertEquals((await event(0, 'running', 0)).body, { applied: true });
-  assertEquals((await event(1, 'running', 40)).body, { applied: true });
-  assertEquals((await event(1, 'running', 40)).body, { applied: false });
+  assertEquals((await event(0, 'running', 0)).body, { applied: true, status: 'running' });
+  assertEquals((await event(1, 'running', 40)).body, { applied: true, status: 'running' });
+  assertEquals((await event(1, 'running', 40)).body, { applied: false, status: 'running' });
   const running = await call('GET', `/jobs/${id}`, { token: tenant.token });
   assertEquals([running.body['status'], running.body['progress']], ['running', 40]);
   // The result object itself, so its URL can be fetched.
@@ -206,8 +255,25 @@ test('job events move a job forward only, once each, and its results come back a
       sha256: 'a'.repeat(64),
     },
   ];
-  assertEquals((await event(2, 'succeeded', 100, { results })).body, { applied: true });
-  assertEquals((await event(3, 'running', 50)).body, { applied: false });
+  assertEquals((await event(2, 'succeeded', 100, { results })).body, {
+    applied: true,
+    status: 'succeeded',
+  });
+  // An ended job takes no more events: a second run's start is told so, and is not recorded.
+  assertEquals((await event(3, 'running', 50)).body, { applied: false, status: 'succeeded' });
+  const rerun = await call('POST', '/job-events', {
+    token: service,
+    body: {
+      job_id: id,
+      tenant_id: tenant.id,
+      attempt: 2,
+      sequence: 0,
+      status: 'running',
+      progress: 0,
+      at: new Date().toISOString(),
+    },
+  });
+  assertEquals(rerun.body, { applied: false, status: 'succeeded' });
   const done = await call('GET', `/jobs/${id}`, { token: tenant.token });
   assertEquals(
     [done.body['status'], done.body['progress'], done.body['attempts']],
@@ -221,7 +287,7 @@ test('job events move a job forward only, once each, and its results come back a
   const [events] = await admin<
     { n: number }[]
   >`select count(*)::int as n from public.job_events where job_id = ${id}`;
-  assertEquals(events?.n, 4);
+  assertEquals(events?.n, 3);
   const unknown = await call('POST', '/job-events', {
     token: service,
     body: {

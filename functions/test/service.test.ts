@@ -1,12 +1,11 @@
 import { assert, assertEquals } from './assert.ts';
 import { ORIGIN, call, test } from './helpers.ts';
 
-test('health answers 200 when the database, Redis, the bucket and model serving all answer', async () => {
+test('health answers 200 when the database, the bucket and model serving all answer', async () => {
   const health = await call('GET', '/health');
   assertEquals(health.status, 200, JSON.stringify(health.body));
   assertEquals(health.body['checks'], {
     database: 'ok',
-    redis: 'ok',
     storage: 'ok',
     model_serving: 'ok',
   });

@@ -1,5 +1,5 @@
 // The real services the functions' tests run against, as containers on this machine's engine:
-// Postgres (Supabase's roles and the migrations applied), Redis, the object store and model
+// Postgres (Supabase's roles and the migrations applied), the object store and model
 // serving, each from its image variable. Labelled as the e2e suites label theirs, so a run
 // that dies is cleaned up by the next.
 import { AwsClient } from 'aws4fetch';
@@ -73,7 +73,6 @@ function image(variable: string): string {
 
 export const CREDENTIALS = {
   postgresPassword: 'functions-test-postgres',
-  redisPassword: 'functions-test-redis',
   accessKey: 'functions-test-access',
   secretKey: 'functions-test-secret-key',
   bucket: 'harita',
@@ -81,7 +80,7 @@ export const CREDENTIALS = {
 
 /** Starts every service and returns the environment the functions take. */
 export async function startServices(sqlDir: string): Promise<Record<string, string>> {
-  const [postgres, redis, store, models] = await Promise.all([
+  const [postgres, store, models] = await Promise.all([
     run(image('POSTGRES_IMAGE'), 5432, [
       '-e',
       'POSTGRES_USER=postgres',
@@ -92,12 +91,6 @@ export async function startServices(sqlDir: string): Promise<Record<string, stri
       '-v',
       `${sqlDir}:/docker-entrypoint-initdb.d:ro`,
     ]),
-    run(
-      image('REDIS_IMAGE'),
-      6379,
-      [],
-      ['redis-server', '--requirepass', CREDENTIALS.redisPassword],
-    ),
     run(
       image('OBJECT_STORE_IMAGE'),
       9000,
@@ -117,19 +110,6 @@ export async function startServices(sqlDir: string): Promise<Record<string, stri
       () => true,
     ),
   );
-  await until(
-    'Redis',
-    async () =>
-      (await docker(
-        'exec',
-        redis.id,
-        'redis-cli',
-        '-a',
-        CREDENTIALS.redisPassword,
-        '--no-auth-warning',
-        'ping',
-      )) === 'PONG',
-  );
   const s3 = new AwsClient({
     accessKeyId: CREDENTIALS.accessKey,
     secretAccessKey: CREDENTIALS.secretKey,
@@ -144,13 +124,9 @@ export async function startServices(sqlDir: string): Promise<Record<string, stri
   await until('model serving', async () =>
     (await (await fetch(`http://${models.url}/v1/models/landcover`)).text()).includes('AVAILABLE'),
   );
-  const [redisHost, redisPort] = redis.url.split(':');
   return {
     DATABASE_ADMIN_URL: `postgres://postgres:${CREDENTIALS.postgresPassword}@${postgres.url}/harita`,
     SUPABASE_DB_URL: `postgres://postgres:${CREDENTIALS.postgresPassword}@${postgres.url}/harita`,
-    REDIS_HOST: redisHost ?? '127.0.0.1',
-    REDIS_PORT: redisPort ?? '6379',
-    REDIS_PASSWORD: CREDENTIALS.redisPassword,
     S3_ENDPOINT: `http://${store.url}`,
     S3_BUCKET: CREDENTIALS.bucket,
     S3_ACCESS_KEY_ID: CREDENTIALS.accessKey,

@@ -1,5 +1,5 @@
-import { JOB_CANCEL_CHANNEL, jobCancelKey } from '@harita/contracts';
-import type { Redis } from 'ioredis';
+import { CANCEL_CHANNEL, isCanceled } from '@harita/queue';
+import type { Cluster, Redis } from 'ioredis';
 
 /** Why a job's signal was aborted: the API canceled it, or the worker is shutting down. */
 export const CANCELED = 'canceled';
@@ -11,30 +11,29 @@ export function abortedFor(signal: AbortSignal, reason: string): boolean {
 }
 
 /**
- * Cancel requests from the API: job ids on a Redis channel for running jobs, and a marker key for
- * jobs no worker has taken yet. Each running job registers the controller that aborts it.
+ * Cancel requests, as the dispatcher relays them (@harita/queue's cancel channel and markers):
+ * each running job registers the controller that aborts it.
  */
 export class Cancellations {
   private readonly running = new Map<string, AbortController>();
 
   constructor(
-    private readonly commands: Redis,
-    private readonly subscriber: Redis,
+    private readonly commands: Redis | Cluster,
+    private readonly subscriber: Redis | Cluster,
   ) {}
 
   async start(): Promise<void> {
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       this.running.get(jobId)?.abort(new Error(CANCELED));
     });
-    await this.subscriber.subscribe(JOB_CANCEL_CHANNEL);
+    await this.subscriber.subscribe(CANCEL_CHANNEL);
   }
 
   /** A controller for the job, already aborted when it was canceled while queued. */
   async register(jobId: string): Promise<AbortController> {
     const controller = new AbortController();
     this.running.set(jobId, controller);
-    if ((await this.commands.exists(jobCancelKey(jobId))) === 1)
-      controller.abort(new Error(CANCELED));
+    if (await isCanceled(this.commands, jobId)) controller.abort(new Error(CANCELED));
     return controller;
   }
 

@@ -1,4 +1,9 @@
-import { JOB_EVENTS_PATH, type JobEvent, type Reachability } from '@harita/contracts';
+import {
+  JOB_EVENTS_PATH,
+  JobEventAnswer,
+  type JobEvent,
+  type Reachability,
+} from '@harita/contracts';
 import type { Logger } from 'pino';
 
 export interface JobEventsOptions {
@@ -22,16 +27,19 @@ const ENDPOINT = 'job-events';
  * keyed), so a retry after a lost response is safe.
  */
 export class JobEventsClient {
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new Map<string, Promise<JobEventAnswer | undefined>>();
   private readonly url: string;
 
   constructor(private readonly options: JobEventsOptions) {
     this.url = new URL(JOB_EVENTS_PATH, options.baseUrl).href;
   }
 
-  /** Queues the event behind the job's earlier ones; resolves once delivered or given up. */
-  post(event: JobEvent): Promise<void> {
-    const previous = this.chains.get(event.job_id) ?? Promise.resolve();
+  /**
+   * Queues the event behind the job's earlier ones; resolves once delivered (with the API's
+   * answer, when it gave one) or given up (undefined).
+   */
+  post(event: JobEvent): Promise<JobEventAnswer | undefined> {
+    const previous = this.chains.get(event.job_id) ?? Promise.resolve(undefined);
     const next = previous.then(() => this.deliver(event));
     this.chains.set(event.job_id, next);
     void next.finally(() => {
@@ -45,7 +53,7 @@ export class JobEventsClient {
     await Promise.all(this.chains.values());
   }
 
-  private async deliver(event: JobEvent): Promise<void> {
+  private async deliver(event: JobEvent): Promise<JobEventAnswer | undefined> {
     const attempts = this.options.attempts ?? 8;
     const send = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
@@ -63,11 +71,12 @@ export class JobEventsClient {
           body: JSON.stringify(event),
           signal: AbortSignal.timeout(10_000),
         });
-        await response.body?.cancel();
+        const body = await response.text().catch(() => '');
         reason = `HTTP ${String(response.status)}`;
         if (response.status >= 500) this.unreachable(reason);
         else this.options.reachability?.reachable(ENDPOINT, 'events');
-        if (response.ok || response.status === 409) return;
+        if (response.ok) return answerIn(body);
+        if (response.status === 409) return undefined;
         // Other client errors will not change on a retry: the event is wrong, not the moment.
         // But a key read from a file may be mid-rotation: a refused key is tried again as read anew.
         const rotating = typeof serviceRoleKey !== 'string' && response.status === 401;
@@ -81,7 +90,7 @@ export class JobEventsClient {
             { job: event.job_id, status: event.status, reason },
             'job event refused',
           );
-          return;
+          return undefined;
         }
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
@@ -92,7 +101,7 @@ export class JobEventsClient {
           { job: event.job_id, status: event.status, reason },
           'job event not delivered',
         );
-        return;
+        return undefined;
       }
       const delay = Math.min(30_000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -101,5 +110,14 @@ export class JobEventsClient {
 
   private unreachable(reason: string): void {
     this.options.reachability?.unreachable(ENDPOINT, 'events', reason);
+  }
+}
+
+/** The API's answer in a response body, if the body is one. */
+function answerIn(body: string): JobEventAnswer | undefined {
+  try {
+    return JobEventAnswer.safeParse(JSON.parse(body)).data;
+  } catch {
+    return undefined;
   }
 }

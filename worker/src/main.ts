@@ -1,135 +1,27 @@
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { isConnectionError, JOB_QUEUE_NAME } from '@harita/contracts';
-import { CodecPool } from '@harita/raster';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { Cancellations } from './cancellations.js';
-import { ConfigError, loadConfig, secretFromFile, type Config } from './config.js';
-import { startHealthServer } from './health-server.js';
-import { JobEventsClient } from './job-events.js';
-import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
-import { modelServingClient } from './model-serving/client.js';
-import { loggedReachability } from './reachability.js';
-import { JobRuntime } from './runtime.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loadDispatcherConfig } from './dispatcher/config.js';
+import { dispatch } from './dispatcher/main.js';
+import { work } from './work.js';
 
-/** How often the object store is probed, so an outage is logged even when no job meets it. */
-const OBJECT_STORE_PROBE_MS = 5000;
+/**
+ * `harita-worker [work|dispatch]`, one image for both:
+ * - `work` (the default): takes jobs from BullMQ and runs them (work.ts);
+ * - `dispatch`: moves job rows from Postgres into BullMQ and relays cancels (dispatcher/).
+ */
+const USAGE = 'usage: harita-worker [work|dispatch]';
 
-/** The worker: configuration, connections, the job runtime, health and metrics, and shutdown. */
-async function main(config: Config): Promise<void> {
-  const logger = createLogger(config.LOG_LEVEL);
-  const reachability = loggedReachability(logger);
-  let connections = 0;
-  const redis = (): Redis => {
-    const client = new Redis({
-      host: config.REDIS_HOST,
-      port: config.REDIS_PORT,
-      password: config.REDIS_PASSWORD,
-      maxRetriesPerRequest: null,
-    });
-    reachability.watch(client, 'redis', `connection ${String(++connections)}`);
-    return client;
-  };
-  const connection = redis();
-  const s3 = new S3Client({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    },
-  });
-  const queue = new Queue(JOB_QUEUE_NAME, { connection: redis() });
-  queue.on('error', (error) => {
-    if (!isConnectionError(error)) logger.error({ err: error }, 'queue error');
-  });
-  const metrics = createMetrics(() => queue.getJobCounts());
-  const models = modelServingClient(config, (model, outcome, seconds) => {
-    metrics.inference.observe({ model, outcome }, seconds);
-  });
-  const cancellations = new Cancellations(connection, redis());
-  const events = new JobEventsClient({
-    baseUrl: config.SUPABASE_URL,
-    serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY_FILE
-      ? secretFromFile(config.SUPABASE_SERVICE_ROLE_KEY_FILE, config.SUPABASE_SERVICE_ROLE_KEY)
-      : config.SUPABASE_SERVICE_ROLE_KEY,
-    logger,
-    reachability,
-  });
-  const runtime = new JobRuntime({
-    config,
-    connection,
-    s3,
-    models,
-    events,
-    metrics,
-    cancellations,
-    logger,
-  });
-  // A paused store can hold a connection open without answering: the probe gives up in time.
-  const headBucket = () =>
-    s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), {
-      abortSignal: AbortSignal.timeout(OBJECT_STORE_PROBE_MS - 1000),
-    });
-  const health = await startHealthServer(config.HEALTH_PORT, {
-    registry: metrics.registry,
-    ready: {
-      redis: () => connection.ping(),
-      'object-store': () => reachability.observe('object-store', 'head-bucket', headBucket),
-    },
-    unreachable: () => reachability.unreachableNow(),
-  });
-  const probe = setInterval(() => {
-    reachability.observe('object-store', 'head-bucket', headBucket).catch(() => undefined);
-  }, OBJECT_STORE_PROBE_MS);
-  // Redis may still be down: the subscription is made when it answers, the health server already
-  // says why the worker is not ready.
-  cancellations.start().catch((error: unknown) => {
-    logger.error({ err: error }, 'cancel channel subscription failed');
-  });
-  runtime.start();
-  logger.info(
-    { concurrency: config.WORKER_CONCURRENCY, healthPort: config.HEALTH_PORT },
-    'worker started',
-  );
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(
-      { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS },
-      'stopping: no new jobs, finishing running ones',
-    );
-    void (async () => {
-      await runtime.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
-      clearInterval(probe);
-      health.close();
-      await queue.close();
-      await CodecPool.shared().close();
-      s3.destroy();
-      connection.disconnect();
-      logger.info('stopped');
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
-}
-
+const mode = process.argv[2] ?? 'work';
+// Each error line names what failed to start: the worker or the dispatcher.
+const name = mode === 'dispatch' ? 'dispatcher' : 'worker';
 try {
-  await main(loadConfig());
+  if (mode === 'work') await work(loadConfig());
+  else if (mode === 'dispatch') await dispatch(loadDispatcherConfig());
+  else throw new ConfigError(`unknown mode "${mode}"; ${USAGE}`);
 } catch (error) {
   const message =
     error instanceof ConfigError
-      ? `worker: ${error.message}`
-      : `worker: failed to start: ${error instanceof Error ? error.message : String(error)}`;
+      ? `${name}: ${error.message}`
+      : `${name}: failed to start: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }

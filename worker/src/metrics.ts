@@ -1,37 +1,23 @@
-import {
-  INFERENCE_LATENCY_BUCKETS,
-  JOB_DURATION_BUCKETS,
-  METRICS,
-  QUEUE_STATES,
-} from '@harita/contracts';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { INFERENCE_LATENCY_BUCKETS, JOB_DURATION_BUCKETS, METRICS } from '@harita/contracts';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface WorkerMetrics {
   registry: Registry;
   jobs: Counter<'type' | 'outcome'>;
   duration: Histogram<'type' | 'outcome'>;
-  queue: Gauge<'state'>;
   pixels: Counter<'type'>;
   inference: Histogram<'model' | 'outcome'>;
 }
 
-/** The contract's harita_ metrics, plus Node's process metrics. */
-export function createMetrics(queueCounts: () => Promise<Record<string, number>>): WorkerMetrics {
+/**
+ * The worker's harita_ metrics, plus Node's process metrics. The queue's depth is not here: each
+ * worker would export the whole queue's, so the dispatcher exports it, once.
+ */
+export function createMetrics(): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const queue = new Gauge({
-    name: METRICS.queueJobs,
-    help: 'Jobs in the queue, by state',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      const counts = await queueCounts();
-      for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
-    },
-  });
   return {
     registry,
-    queue,
     jobs: new Counter({
       name: METRICS.jobsTotal,
       help: 'Jobs finished, by type and outcome',

@@ -1,17 +1,22 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   isConnectionError,
-  JOB_QUEUE_NAME,
   JobType,
-  QueuedJob,
-  Uuid,
   type JobEvent,
+  type JobEventAnswer,
   type JobResult,
   type JobStatus,
 } from '@harita/contracts';
+import {
+  acquireSlot,
+  JobOwner,
+  QUEUE_NAME,
+  QUEUE_OPTIONS,
+  QueuedJob,
+  releaseSlot,
+} from '@harita/queue';
 import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { abortedFor, CANCELED, SHUTDOWN, type Cancellations } from './cancellations.js';
 import type { Config } from './config.js';
@@ -22,11 +27,10 @@ import type { WorkerMetrics } from './metrics.js';
 import type { ModelServingClient } from './model-serving/client.js';
 import { processorFor } from './processors/index.js';
 import { throttledProgress } from './progress.js';
-import { acquireSlot, releaseSlot } from './tenant-fairness.js';
 
 export interface RuntimeDependencies {
   config: Config;
-  connection: Redis;
+  connection: Redis | Cluster;
   s3: S3Client;
   models: ModelServingClient;
   events: JobEventsClient;
@@ -35,6 +39,9 @@ export interface RuntimeDependencies {
   logger: Logger;
 }
 
+/** A job's statuses after which it takes no more runs. */
+const ENDED = new Set<JobStatus>(['succeeded', 'failed', 'canceled']);
+
 /** The BullMQ worker: validates each job, runs its processor, reports progress, events and metrics. */
 export class JobRuntime {
   private worker: Worker | undefined;
@@ -42,7 +49,8 @@ export class JobRuntime {
   constructor(private readonly deps: RuntimeDependencies) {}
 
   start(): void {
-    this.worker = new Worker(JOB_QUEUE_NAME, (job, token) => this.process(job, token), {
+    this.worker = new Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
+      ...QUEUE_OPTIONS,
       connection: this.deps.connection,
       concurrency: this.deps.config.WORKER_CONCURRENCY,
       lockDuration: this.deps.config.JOB_LOCK_SECONDS * 1000,
@@ -130,7 +138,7 @@ export class JobRuntime {
       status: JobStatus,
       progress: number,
       extra: Pick<JobEvent, 'results' | 'error'> = {},
-    ): Promise<void> =>
+    ): Promise<JobEventAnswer | undefined> =>
       this.deps.events.post({
         job_id: data.job_id,
         tenant_id: data.tenant_id,
@@ -142,13 +150,19 @@ export class JobRuntime {
         at: new Date().toISOString(),
       });
 
+    // The job's row is its record: a job Redis hands out again after it ended (its last writes
+    // lost in a crash or a failover) is not run twice.
+    const start = await emit('running', 0);
+    if (start && ENDED.has(start.status)) {
+      log.warn({ attempt, status: start.status }, 'job already ended: not run again');
+      return [];
+    }
     const controller = await cancellations.register(data.job_id);
     const started = performance.now();
     const progress = throttledProgress((percent) => {
       void job.updateProgress(percent);
       void emit('running', percent);
     });
-    void emit('running', 0);
     log.info({ attempt }, 'job started');
     try {
       controller.signal.throwIfAborted();
@@ -195,6 +209,3 @@ export class JobRuntime {
     this.deps.metrics.duration.observe({ type, outcome }, (performance.now() - started) / 1000);
   }
 }
-
-/** The ids a job's data names, read even when the rest of it is invalid. */
-const JobOwner = z.object({ job_id: Uuid, tenant_id: Uuid });

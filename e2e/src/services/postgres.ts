@@ -31,6 +31,11 @@ export class PostgresContainer extends GenericContainer {
     return this;
   }
 
+  /** A fixed host port, kept across a stop and start (a mapped port would change). */
+  withHostPort(port: number): this {
+    return this.withExposedPorts({ container: PORT, host: port });
+  }
+
   /** An SQL file run against the database at first start (/docker-entrypoint-initdb.d). */
   withInitSql(name: string, sql: string): this {
     return this.withCopyContentToContainer([

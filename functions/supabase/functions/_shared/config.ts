@@ -9,9 +9,6 @@ const Environment = z.object({
   /** The project's JWT secret (HS256); tokens signed with asymmetric keys are checked with JWKS_URL. */
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: z.url().optional(),
-  REDIS_HOST: z.string().min(1),
-  REDIS_PORT: positive.default(6379),
-  REDIS_PASSWORD: z.string().min(1),
   S3_ENDPOINT: z.url(),
   /** Where clients reach the object store, for presigned URLs (default S3_ENDPOINT). */
   S3_PUBLIC_ENDPOINT: z.url().optional(),
@@ -24,7 +21,6 @@ const Environment = z.object({
   UPLOAD_URL_SECONDS: positive.max(7 * 24 * 3600).default(900),
   RESULT_URL_SECONDS: positive.max(7 * 24 * 3600).default(3600),
   MAX_BODY_BYTES: positive.default(1024 * 1024),
-  MAX_QUEUED_JOBS_PER_TENANT: positive.default(100),
   MAX_INPUT_PIXELS: positive.default(400_000_000),
   SYNC_INFERENCE_MAX_BYTES: positive.default(8 * 1024 * 1024),
   SYNC_INFERENCE_TIMEOUT_SECONDS: positive.default(30),

@@ -1,5 +1,7 @@
+import { isConnectionError } from '@harita/contracts';
 import postgres from 'postgres';
 import type { Config } from './config.ts';
+import { ApiError } from './http.ts';
 
 export type Sql = postgres.Sql;
 export type Transaction = postgres.TransactionSql;
@@ -16,27 +18,74 @@ export function database(config: Config): Sql {
   return client;
 }
 
+/** The SQLSTATE of a server's error, if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+// postgres.js's own codes for a connection it could not make or lost.
+const LOST_CONNECTION = new Set([
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/**
+ * Whether the database did not answer (down, restarting, unreachable): class 08 (connection
+ * exception) and 57P01-57P03 (shut down, crashed, starting up), or no connection at all.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const state = sqlState(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    isConnectionError(error) ||
+    (typeof code === 'string' && LOST_CONNECTION.has(code)) ||
+    (state !== undefined && (state.startsWith('08') || /^57P0[1-3]$/.test(state)))
+  );
+}
+
+/**
+ * A transaction whose failure to reach the database is a 503 with Retry-After: the transaction
+ * was never committed, so nothing of the request was made.
+ */
+async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  try {
+    return (await sql.begin(work)) as T;
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    throw new ApiError(503, 'database_unavailable', 'the database did not answer; try again', {
+      'retry-after': '5',
+    });
+  }
+}
+
 /**
  * Runs `work` as the user, as Supabase's own API does: in a transaction under the
  * `authenticated` role with the request's JWT claims, so row-level security decides what the
  * statements see and change.
+ * @throws ApiError 503 `database_unavailable` when the database does not answer
  */
 export function asUser<T>(
   sql: Sql,
   claims: object,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
-  return sql.begin(async (tx) => {
+  return transaction(sql, async (tx) => {
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
     await tx.unsafe('set local role authenticated');
     return work(tx);
-  }) as Promise<T>;
+  });
 }
 
-/** Runs `work` as the service role, which row-level security lets through. */
+/**
+ * Runs `work` as the service role, which row-level security lets through.
+ * @throws ApiError 503 `database_unavailable` when the database does not answer
+ */
 export function asService<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
+  return transaction(sql, async (tx) => {
     await tx.unsafe('set local role service_role');
     return work(tx);
-  }) as Promise<T>;
+  });
 }

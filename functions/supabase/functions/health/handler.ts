@@ -1,6 +1,5 @@
 import { errorResponse, json, notFound } from '../_shared/http.ts';
 import { openApiDocument } from '../_shared/openapi.ts';
-import { jobQueue } from '../_shared/queue.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices } from '../_shared/services.ts';
 
@@ -17,7 +16,7 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 }
 
 /**
- * /health: 200 when the database, Redis, the bucket and model serving answer, 503 (naming what
+ * /health: 200 when the database, the bucket and model serving answer, 503 (naming what
  * fails) otherwise. /health/openapi.json: the API's OpenAPI 3.1 document. Neither needs a token.
  */
 export async function handleHealth(request: Request): Promise<Response> {
@@ -29,7 +28,6 @@ export async function handleHealth(request: Request): Promise<Response> {
     const s = getServices();
     const checks = {
       database: await check(() => s.sql`select 1`),
-      redis: await check(() => jobQueue(s.config).redis.ping()),
       storage: await check(() => s.storage.ping()),
       model_serving: await check(async () => {
         const response = await fetch(

@@ -1,14 +1,18 @@
-import { JobEvent } from '@harita/contracts';
+import { JobEvent, type JobEventAnswer, type JobStatus } from '@harita/contracts';
 import { authenticateService } from '../_shared/auth.ts';
 import { asService } from '../_shared/db.ts';
 import { ApiError, errorResponse, json, notFound, parseWith, readJson } from '../_shared/http.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices } from '../_shared/services.ts';
 
+const ENDED: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
 /**
  * The worker's job events (internal: the service role only). Idempotent: an event is kept once
  * per (job, attempt, sequence). A job's status only moves forward (queued, running, then one
- * terminal status it never leaves), and its progress never goes back within a status.
+ * terminal status it never leaves), and its progress never goes back within a status. A job
+ * that has ended takes no more events. The answer, `{applied, status}`, gives the job's status
+ * after the event: a worker starting a job that has already ended does not run it.
  */
 export async function handleJobEvents(request: Request): Promise<Response> {
   try {
@@ -18,9 +22,9 @@ export async function handleJobEvents(request: Request): Promise<Response> {
     if (request.method !== 'POST')
       throw new ApiError(405, 'method_not_allowed', 'POST job events here');
     const event = parseWith(JobEvent, await readJson(request, s.config.MAX_BODY_BYTES));
-    const applied = await asService(s.sql, async (tx) => {
-      const [job] = await tx.unsafe<{ tenant_id: string }[]>(
-        'select tenant_id from public.jobs where id = $1 for update',
+    const answer = await asService(s.sql, async (tx): Promise<JobEventAnswer> => {
+      const [job] = await tx.unsafe<{ tenant_id: string; status: JobStatus }[]>(
+        'select tenant_id, status from public.jobs where id = $1 for update',
         [event.job_id],
       );
       if (!job) throw notFound(`job ${event.job_id}`);
@@ -30,6 +34,7 @@ export async function handleJobEvents(request: Request): Promise<Response> {
           'conflict',
           `job ${event.job_id} is not tenant ${event.tenant_id}'s`,
         );
+      if (ENDED.includes(job.status)) return { applied: false, status: job.status };
       const inserted = await tx.unsafe(
         `insert into public.job_events (job_id, tenant_id, attempt, sequence, status, progress, error, results, at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning job_id`,
@@ -45,8 +50,8 @@ export async function handleJobEvents(request: Request): Promise<Response> {
           event.at,
         ],
       );
-      if (inserted.length === 0) return false;
-      const updated = await tx.unsafe(
+      if (inserted.length === 0) return { applied: false, status: job.status };
+      const [updated] = await tx.unsafe<{ status: JobStatus }[]>(
         `update public.jobs set
            status = $2,
            progress = case when $2 = 'succeeded' then 100 when status = $2 then greatest(progress, $3) else $3 end,
@@ -58,7 +63,7 @@ export async function handleJobEvents(request: Request): Promise<Response> {
            updated_at = now()
          where id = $1 and status not in ('succeeded', 'failed', 'canceled')
            and (status = 'queued' or $2 <> 'queued')
-         returning id`,
+         returning status`,
         [
           event.job_id,
           event.status,
@@ -69,9 +74,11 @@ export async function handleJobEvents(request: Request): Promise<Response> {
           event.at,
         ],
       );
-      return updated.length > 0;
+      return updated
+        ? { applied: true, status: updated.status }
+        : { applied: false, status: job.status };
     });
-    return json({ applied });
+    return json(answer);
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,7 +1,7 @@
 import { JobRequest, JOB_STATUSES, JOB_TYPES, type JobResult } from '@harita/contracts';
 import { z } from 'zod';
 import { authenticateUser } from '../_shared/auth.ts';
-import { asUser, type Transaction } from '../_shared/db.ts';
+import { asUser, sqlState, type Transaction } from '../_shared/db.ts';
 import {
   ApiError,
   badRequest,
@@ -12,7 +12,6 @@ import {
   readJson,
 } from '../_shared/http.ts';
 import { pageFrom, pageOf } from '../_shared/paging.ts';
-import { enqueue, signalCancel } from '../_shared/queue.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
 
@@ -50,6 +49,9 @@ async function withResultUrls(job: JobRow, s: Services): Promise<JobRow> {
   return { ...job, results };
 }
 
+/** The SQLSTATE of the jobs table's trigger past the tenant's cap on queued jobs. */
+const QUEUED_CAP_REACHED = 'HQ429';
+
 async function create(
   request: Request,
   s: Services,
@@ -75,22 +77,27 @@ async function create(
       if (dataset.file !== input.file)
         throw badRequest(`dataset ${input.dataset_id} holds ${dataset.file}, not ${input.file}`);
     }
-    const [tenant] = await tx.unsafe<{ max_queued_jobs: number }[]>(
-      'select max_queued_jobs from public.tenants where id = $1',
+    const [tenant] = await tx.unsafe<{ id: string }[]>(
+      'select id from public.tenants where id = $1',
       [tenantId],
     );
     if (!tenant) throw new ApiError(403, 'forbidden', 'your tenant is not registered');
-    const [row] = await tx.unsafe<JobRow[]>(
-      `insert into public.jobs (type, params, priority) values ($1, $2, $3) returning ${COLUMNS}`,
-      [job.type, tx.json(job.params as never), priority],
-    );
-    // Enqueued inside the transaction: a job that cannot be queued is not recorded either.
-    await enqueue(
-      s.config,
-      { ...job, job_id: row!.id, tenant_id: tenantId },
-      tenant.max_queued_jobs,
-      priority,
-    );
+    // Recording the row is the whole submission: the dispatcher enqueues it once committed, and
+    // the row's trigger refuses it past the tenant's cap on queued jobs.
+    const [row] = await tx
+      .unsafe<JobRow[]>(
+        `insert into public.jobs (type, params, priority) values ($1, $2, $3) returning ${COLUMNS}`,
+        [job.type, tx.json(job.params as never), priority],
+      )
+      .catch((error: unknown) => {
+        if (sqlState(error) !== QUEUED_CAP_REACHED) throw error;
+        throw new ApiError(
+          429,
+          'quota_exceeded',
+          `your tenant has ${(error as { detail?: string }).detail ?? 'its limit of'} jobs queued, its limit: wait for some to finish`,
+          { 'retry-after': '30' },
+        );
+      });
     return row!;
   });
   return json(created, 201, { location: `/functions/v1/jobs/${created.id}` });
@@ -132,14 +139,14 @@ async function cancel(s: Services, claims: object, id: string): Promise<Response
       `job ${id} has already ${existing.status === 'canceled' ? 'been canceled' : existing.status}`,
     );
   });
-  await signalCancel(s.config, id);
   return json(job, 202);
 }
 
 /**
- * /jobs: POST creates and enqueues a job (429 with Retry-After past the tenant's quota); GET lists
- * (cursor paging, ?status, ?type); GET /{id} reads one with expiring result URLs; POST
- * /{id}/cancel cancels it. All under the caller's tenant.
+ * /jobs: POST records a job for the dispatcher to enqueue (429 with Retry-After past the tenant's
+ * quota); GET lists (cursor paging, ?status, ?type); GET /{id} reads one with expiring result URLs;
+ * POST /{id}/cancel cancels it, which the dispatcher relays to the workers. All under the caller's
+ * tenant, and all in Postgres alone.
  */
 export async function handleJobs(request: Request): Promise<Response> {
   try {

@@ -1,0 +1,189 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '@harita/demo/api-client';
+import { jobQueue } from '@harita/queue';
+import { Redis } from 'ioredis';
+import { defined } from '../src/defined.js';
+import { HaritaSystem } from '../src/system.js';
+
+// Jobs through Postgres, on production's topology (an API with no Redis, dispatchers between the
+// jobs table and the queue), under the faults that route must survive: Redis killed with the
+// last second of writes lost, a dispatcher killed holding a claim while others race it, and
+// Postgres stopped. Every accepted job ends exactly once; nothing is half made.
+const run = promisify(execFile);
+let system: HaritaSystem;
+let tenant: { id: string; token: string };
+let api: ApiClient;
+
+const buffer = (i: number) =>
+  api.createJob('buffer', {
+    geojson: { type: 'Point', coordinates: [10 + i / 1000, 45] },
+    distance_m: 50,
+    segments_per_quarter: 2,
+  });
+
+/** Submits `count` jobs, `concurrency` at a time, and returns their ids. */
+async function submit(count: number, concurrency = 10): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += concurrency) {
+    const batch = Array.from({ length: Math.min(concurrency, count - i) }, (_, j) => buffer(i + j));
+    ids.push(...(await Promise.all(batch)).map((job) => job.id));
+  }
+  return ids;
+}
+
+async function resultKeys(jobId: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of system.store
+    .client()
+    .listObjectsV2('harita', `tenants/${tenant.id}/jobs/${jobId}/`, true))
+    keys.push((item as { name: string }).name);
+  return keys;
+}
+
+/** Waits until none of the jobs is queued or running. */
+async function allEnded(ids: string[], timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await system.count(
+      `select count(*)::int as n from public.jobs where id = any($1) and status in ('queued', 'running')`,
+      [ids],
+    );
+    if (open === 0) return;
+    if (Date.now() > deadline) throw new Error(`${String(open)} jobs still open`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * What "exactly once" looks like from outside: every job succeeded, with exactly one terminal
+ * event and one start (the `running` event at progress 0 of each attempt).
+ */
+async function endedExactlyOnce(ids: string[]): Promise<void> {
+  const rows = await system.admin.query<{ status: string; terminal: number; starts: number }>(
+    `select j.status,
+            count(e.*) filter (where e.status in ('succeeded', 'failed', 'canceled'))::int as terminal,
+            count(e.*) filter (where e.status = 'running' and e.sequence = 0)::int as starts
+     from public.jobs j left join public.job_events e on e.job_id = j.id
+     where j.id = any($1) group by j.id`,
+    [ids],
+  );
+  expect(rows.rows).toHaveLength(ids.length);
+  const wrong = rows.rows.filter(
+    (r) => r.status !== 'succeeded' || r.terminal !== 1 || r.starts !== 1,
+  );
+  expect(wrong).toEqual([]);
+}
+
+beforeAll(async () => {
+  system = await HaritaSystem.start({
+    workers: 2,
+    dispatchers: 3,
+    workerEnv: { JOB_LOCK_SECONDS: '3', STALLED_CHECK_SECONDS: '1', TENANT_MAX_RUNNING: '8' },
+    dispatcherEnv: { RECONCILE_SECONDS: '2', DISPATCH_BATCH_SIZE: '20' },
+  });
+  tenant = await system.newTenant(10_000);
+  api = new ApiClient(system.apiUrl, tenant.token);
+}, 300_000);
+
+afterAll(async () => {
+  await system.stop();
+}, 120_000);
+
+describe('jobs through Postgres', () => {
+  it('Redis killed right after 50 jobs were accepted: after its restart all 50 complete, each once', async () => {
+    const ids = await submit(50);
+    await run('docker', ['kill', system.redis.getId()]);
+    await run('docker', ['start', system.redis.getId()]);
+    await allEnded(ids);
+    await endedExactlyOnce(ids);
+  });
+
+  it('a dispatcher killed holding a claim, two more racing it: no job lost or run twice', async () => {
+    const victim = defined(system.dispatchers[0], 'a dispatcher');
+    // The victim's claim transaction, seen from the database while it holds its rows.
+    const holdingClaim = async () =>
+      (await system.count(
+        `select count(*)::int as n from pg_stat_activity
+         where application_name like $1 and state like 'idle in transaction%'`,
+        [`harita-dispatcher/%/${String(victim.pid)}`],
+      )) > 0;
+    const submitting = submit(300, 20);
+    let killedMidClaim = false;
+    const deadline = Date.now() + 60_000;
+    while (!killedMidClaim && Date.now() < deadline) {
+      if (await holdingClaim()) {
+        victim.signal('SIGKILL');
+        killedMidClaim = true;
+      }
+    }
+    expect(killedMidClaim).toBe(true);
+    await victim.exited;
+    const ids = await submitting;
+    await allEnded(ids);
+    await endedExactlyOnce(ids);
+    system.dispatchers = system.dispatchers.filter((d) => d !== victim);
+  });
+
+  it('Postgres stopped: POST /jobs answers 503, nothing is half made, and the workers finish what they hold', async () => {
+    const connection = new Redis({ ...system.redis.connectionOptions() });
+    const queue = jobQueue(connection);
+    const inQueue = async () =>
+      Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0);
+    const before = await submit(40);
+    const dispatched = () =>
+      system.count(
+        'select count(*)::int as n from public.jobs where id = any($1) and dispatched_at is not null',
+        [before],
+      );
+    while ((await dispatched()) < before.length) await new Promise((r) => setTimeout(r, 20));
+    const recorded = () =>
+      system.count('select count(*)::int as n from public.jobs where tenant_id = $1', [tenant.id]);
+    const rowsBefore = await recorded();
+    await run('docker', ['stop', '--time', '1', system.postgres.getId()]);
+    try {
+      const queued = await inQueue();
+      // The jobs the workers hold go on to their results with the database away; each is
+      // reported, and its BullMQ job completed, once the API can record it again.
+      const started = new Set(
+        system.workers.flatMap((w) =>
+          w.records.filter((r) => r['msg'] === 'job started').map((r) => String(r['job'])),
+        ),
+      );
+      const held = (
+        await Promise.all(before.map(async (id) => ({ id, state: await queue.getJobState(id) })))
+      ).filter((job) => job.state === 'active' && started.has(job.id));
+      expect(held.length).toBeGreaterThan(0);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const written = await Promise.all(held.map((job) => resultKeys(job.id)));
+        if (written.every((keys) => keys.length === 1)) break;
+        if (Date.now() > deadline) throw new Error(`no result yet: ${JSON.stringify(written)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const refused = await fetch(`${system.apiUrl}/functions/v1/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'buffer',
+          params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+        }),
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(((await refused.json()) as { code: string }).code).toBe('database_unavailable');
+      // Nothing reached the queue for it while the database was away.
+      expect(await inQueue()).toBe(queued);
+    } finally {
+      await run('docker', ['start', system.postgres.getId()]);
+      await queue.close();
+      connection.disconnect();
+    }
+    await system.reconnectAdmin();
+    await allEnded(before);
+    await endedExactlyOnce(before);
+    // The refused submission left no row behind.
+    expect(await recorded()).toBe(rowsBefore);
+  });
+});
