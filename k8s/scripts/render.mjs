@@ -52,7 +52,7 @@ export function build(directory) {
 export function stackManifest() {
   return `# Harita Hive's production stack: generated from k8s/overlays/production by
 # k8s/scripts/render.mjs (npm run render --workspace k8s); a test fails when it is stale.
-# Apply: kubectl apply --server-side -f k8s/manifests/harita-hive-stack.yaml (docs/deployment.md)
+# Apply as the guide does: kubectl apply -f k8s/manifests/harita-hive-stack.yaml (docs/deployment.md, step 4)
 ${build('overlays/production')}`;
 }
 
