@@ -1,4 +1,6 @@
 import process from 'node:process';
+import { METRICS } from '@harita/contracts';
+import { poolUse } from './supabase/functions/_shared/db.ts';
 
 // harita_http_request_duration_seconds{function, method, status} and the process metrics every
 // service exports, in Prometheus' text format: for the local stack's Prometheus (Supabase's
@@ -47,6 +49,16 @@ export function exposition(): string {
     lines.push(`${NAME}_sum{${entry.labels}} ${String(entry.sum)}`);
     lines.push(`${NAME}_count{${entry.labels}} ${String(entry.count)}`);
   }
+  // A pool near its size makes requests queue for a connection: the first sign of a database
+  // too slow or too small for the load.
+  const pool = poolUse();
+  const POOL = METRICS.dbPoolConnections;
+  lines.push(
+    `# HELP ${POOL} The API's database connections: held by requests now (in_use), and the pool's size (max).`,
+    `# TYPE ${POOL} gauge`,
+    `${POOL}{state="in_use"} ${String(pool.inUse)}`,
+    `${POOL}{state="max"} ${String(pool.max)}`,
+  );
   const cpu = process.cpuUsage();
   lines.push(
     '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',

@@ -22,6 +22,8 @@ export const METRICS = {
   pixelsProcessedTotal: 'harita_pixels_processed_total',
   /** histogram, seconds; labels: function, method, status */
   httpRequestDurationSeconds: 'harita_http_request_duration_seconds',
+  /** gauge, the API's database pool; labels: state (in_use, max) */
+  dbPoolConnections: 'harita_db_pool_connections',
 } as const;
 
 export const JOB_OUTCOMES = ['succeeded', 'failed', 'canceled'] as const;

@@ -145,6 +145,7 @@ describe.runIf(process.env.HARITA_FRESH_ENGINE)(
       expect(states.map((s) => s.service).sort()).toEqual(
         [
           'alertmanager',
+          'dispatcher',
           'functions',
           'migrate',
           'model-serving',

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { repositoryRoot } from './repository.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = repositoryRoot();
 
 /** The API (every Edge Function, functions/serve.ts) as a Deno process, as the local stack runs it. */
 export class FunctionsProcess {

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import type pg from 'pg';
 import { FunctionsProcess } from './functions-process.js';
@@ -13,8 +12,9 @@ import { PostgresContainer, type StartedPostgresContainer } from './services/pos
 import { RedisContainer, type StartedRedisContainer } from './services/redis.js';
 import { RedisClusterContainers, StartedRedisCluster } from './services/redis-cluster.js';
 import { WorkerProcess } from './worker-process.js';
+import { repositoryRoot } from './repository.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = repositoryRoot();
 const JWT_SECRET = 'e2e-system-jwt-secret-of-at-least-32-characters';
 const BUCKET = 'harita';
 const DISPATCHER_PASSWORD = 'e2e-dispatcher-password';

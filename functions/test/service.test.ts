@@ -1,4 +1,6 @@
 import { assert, assertEquals } from './assert.ts';
+import { asService } from '../supabase/functions/_shared/db.ts';
+import { getServices } from '../supabase/functions/_shared/services.ts';
 import { ORIGIN, call, test } from './helpers.ts';
 
 test('health answers 200 when the database, the bucket and model serving all answer', async () => {
@@ -64,4 +66,16 @@ test('/metrics counts requests by function, method and status for Prometheus', a
     ),
   );
   assert(/process_resident_memory_bytes \d+/.test(text));
+});
+
+test("/metrics gives the database pool's use: a transaction holds a connection until it ends", async () => {
+  const inUse = async () => {
+    const text = await (await fetch(`${ORIGIN}/metrics`)).text();
+    return Number(/harita_db_pool_connections\{state="in_use"\} (\d+)/.exec(text)?.[1]);
+  };
+  const during = await asService(getServices().sql, () => inUse());
+  assertEquals(during, 1);
+  assertEquals(await inUse(), 0);
+  const text = await (await fetch(`${ORIGIN}/metrics`)).text();
+  assert(/harita_db_pool_connections\{state="max"\} 5\n/.test(text), text);
 });

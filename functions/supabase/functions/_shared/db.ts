@@ -8,9 +8,18 @@ export type Transaction = postgres.TransactionSql;
 
 let client: Sql | undefined;
 
+/** The pool's size: each isolate holds at most this many connections. */
+const POOL_MAX = 5;
+let inUse = 0;
+
+/** The pool's use now, for /metrics: connections held by transactions, and the most it opens. */
+export function poolUse(): { inUse: number; max: number } {
+  return { inUse, max: POOL_MAX };
+}
+
 export function database(config: Config): Sql {
   client ??= postgres(config.SUPABASE_DB_URL, {
-    max: 5,
+    max: POOL_MAX,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
@@ -51,6 +60,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * was never committed, so nothing of the request was made.
  */
 async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  inUse++;
   try {
     return (await sql.begin(work)) as T;
   } catch (error) {
@@ -58,6 +68,8 @@ async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): 
     throw new ApiError(503, 'database_unavailable', 'the database did not answer; try again', {
       'retry-after': '5',
     });
+  } finally {
+    inUse--;
   }
 }
 
