@@ -4,6 +4,7 @@ import type { JobErrorKind } from '../job-error-kind.js';
 import { COMPRESSION, PREDICTOR } from '../tiff/tags.js';
 import { inflate } from './deflate.js';
 import { decodeJpeg } from './jpeg.js';
+import { decodeLerc, LERC_WRAP, lercBlobLimit } from './lerc.js';
 import { decodeLzw } from './lzw.js';
 import { swapBytes, undoFloatingPoint, undoHorizontal } from './predictor.js';
 import type { BlockPlacement, DecodeIntoTask, DecodeTask } from './tasks.js';
@@ -100,6 +101,8 @@ function decompress(task: DecodeTask, expected: number, into?: Uint8Array): Uint
         return decodeLzw(data, expected);
       case COMPRESSION.jpeg:
         return decodeJpeg(data, task.jpegTables, expected);
+      case COMPRESSION.lerc:
+        return decodeLerc(unwrapLerc(data, task.lercWrap, expected), expected, task.float);
       default:
         throw new UnsupportedRasterError(
           `compression ${String(task.compression)} is not supported`,
@@ -110,6 +113,17 @@ function decompress(task: DecodeTask, expected: number, into?: Uint8Array): Uint
     const reason = error instanceof Error ? error.message : String(error);
     throw new CorruptBlockError(`a block could not be decompressed: ${reason}`);
   }
+}
+
+/** A LERC blob out of the Deflate or Zstandard wrapping LercParameters names, bounded in size. */
+function unwrapLerc(data: Uint8Array, wrap: number, expected: number): Uint8Array {
+  const limit = lercBlobLimit(expected);
+  if (wrap === LERC_WRAP.deflate) return zlib.inflateSync(data, { maxOutputLength: limit });
+  if (wrap === LERC_WRAP.zstd)
+    return zstdNative
+      ? zstdNative(data, { maxOutputLength: limit })
+      : zstdDecompress(data, new Uint8Array(limit));
+  return data;
 }
 
 function unpackBits(data: Uint8Array, expected: number): Uint8Array {

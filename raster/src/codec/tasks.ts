@@ -15,6 +15,10 @@ export interface DecodeTask {
   bits: number;
   /** The JPEGTables tag, for JPEG blocks. */
   jpegTables: Uint8Array | null;
+  /** What wraps a LERC block (LercParameters' second value: 0 none, 1 Deflate, 2 Zstandard). */
+  lercWrap: number;
+  /** Whether samples are floating point. */
+  float: boolean;
   /** Samples per pixel in the block. */
   samples: number;
   width: number;

@@ -3,7 +3,7 @@ import type { BlockPlacement } from '../codec/tasks.js';
 import type { ByteSource } from '../source/byte-source.js';
 import type { SharedScratch } from '../codec/shared-scratch.js';
 import type { TypedArray } from '../tiff/data-type.js';
-import { bytesPerSample } from '../tiff/data-type.js';
+import { bytesPerSample, isFloat } from '../tiff/data-type.js';
 import { blockIndex, blockRowHeight, blockRowsUnder, type ImageLayout } from './image-layout.js';
 
 interface Span {
@@ -138,6 +138,8 @@ export async function decodeWindowInto(
         bytes,
         bits: layout.bitsPerSample,
         jpegTables: layout.jpegTables,
+        lercWrap: layout.lercWrap,
+        float: isFloat(layout.dataType),
         samples,
         width: layout.blockWidth,
         rows: blockRows,

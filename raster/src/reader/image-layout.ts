@@ -27,6 +27,8 @@ export interface ImageLayout {
   subfileType: number;
   /** The JPEGTables tag (tables shared by every JPEG block), or null. */
   jpegTables: Uint8Array | null;
+  /** What wraps each LERC block: LercParameters' second value (0 none, 1 Deflate, 2 Zstandard). */
+  lercWrap: number;
   /** The ExtraSamples tag: 1 or 2 marks an alpha sample among the last samples. */
   extraSamples: number[];
   offsets: ArrayLike<number>;
@@ -106,7 +108,7 @@ export async function readImageLayout(
   const compression = first(await ifd.loadValue(TAG.Compression), COMPRESSION.none);
   if (!SUPPORTED_COMPRESSION.has(compression)) {
     throw unsupported(
-      `${compressionName(compression)} compression is not supported (NONE, LZW, DEFLATE, ZSTD, PACKBITS and JPEG are)`,
+      `${compressionName(compression)} compression is not supported (NONE, LZW, DEFLATE, ZSTD, PACKBITS, JPEG and LERC are)`,
     );
   }
   const photometric = first(await ifd.loadValue(TAG.Photometric), PHOTOMETRIC.minIsBlack);
@@ -171,6 +173,7 @@ export async function readImageLayout(
     predictor,
     subfileType: first(await ifd.loadValue(TAG.NewSubfileType), 0),
     jpegTables: compression === COMPRESSION.jpeg ? await byteValues(ifd, TAG.JpegTables) : null,
+    lercWrap: (await numberValues(ifd, TAG.LercParameters))?.[1] ?? 0,
     extraSamples: (await numberValues(ifd, TAG.ExtraSamples)) ?? [],
     offsets,
     byteCounts,

@@ -27,6 +27,7 @@ export const TAG = {
   GeoAsciiParams: 34737,
   GdalMetadata: 42112,
   GdalNodata: 42113,
+  LercParameters: 50674,
 } as const;
 
 /** TIFF field types. */
@@ -47,6 +48,7 @@ export const COMPRESSION = {
   packbits: 32773,
   deflateOld: 32946,
   zstd: 50000,
+  lerc: 34887,
 } as const;
 
 /** PhotometricInterpretation values the engine tells apart. */

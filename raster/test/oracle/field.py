@@ -3,9 +3,9 @@ its files to DIR and prints a JSON list of {name, path, ...}.
 
   nodata DIR    sparse tiled rasters: every data type with in-range, out-of-range, fractional,
                 near-FLT_MAX and NaN nodata values; only the top row of tiles is written
-  formats DIR   NBITS 1-7, 9-15 and 17-31, 16-bit floats, JPEG (YCbCr, RGB, grey, band-interleaved,
-                with a mask); and formats the engine refuses (LERC, CCITT, WebP, 64-bit integers,
-                complex samples)
+  formats DIR   NBITS 1-7, 9-15 and 17-31, 16-bit floats, LERC (bare and in Deflate), JPEG (YCbCr,
+                RGB, grey, band-interleaved, with a mask); and formats the engine refuses (CCITT,
+                WebP, 64-bit integers, complex samples)
   masks DIR     an internal mask with absent tiles, alpha bands GDAL takes as masks and ones it
                 does not (nodata first, colour interpretation overridden)
 """
@@ -127,6 +127,18 @@ def formats_fixtures(out_dir):
         data[0][3, 3:8] = [NAN, np.inf, -np.inf, 1e-6, 65504]
         write(path, "Float32", 2, options, data=data)
         out.append({"name": name, "path": path, "kind": "read"})
+    for name, dtype, bands, options in [
+        ("lerc-f32-tiled", "Float32", 1, ["COMPRESS=LERC", "TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"]),
+        ("lerc-deflate-f32-pixel", "Float32", 3, ["COMPRESS=LERC_DEFLATE", "INTERLEAVE=PIXEL"]),
+        ("lerc-deflate-u16-band", "UInt16", 2, ["COMPRESS=LERC_DEFLATE", "INTERLEAVE=BAND", "TILED=YES"]),
+        ("lerc-i16-lossy", "Int16", 1, ["COMPRESS=LERC", "MAX_Z_ERROR=2"]),
+    ]:
+        path = f"{out_dir}/{name}.tif"
+        data = [(v * 3000).astype(NP[dtype]) if dtype != "UInt16" else ((v + 2) * 3000).astype(NP[dtype]) for v in scene(333, 71, bands)]
+        if dtype == "Float32":
+            data[0][5, 10:20] = NAN
+        write(path, dtype, bands, options, data=data)
+        out.append({"name": name, "path": path, "kind": "read"})
     rgb = [np.clip((v + 1.5) * 80, 0, 255).astype(np.uint8) for v in scene(300, 270, 3)]
     mask = np.full((270, 300), 255, np.uint8)
     mask[40:120, 30:200] = 0
@@ -141,8 +153,6 @@ def formats_fixtures(out_dir):
         write(path, "Byte", bands, options, width=300, height=270, data=rgb[:bands], mask=mask if with_mask else None)
         out.append({"name": name, "path": path, "kind": "read"})
     for name, dtype, options, format_name in [
-        ("lerc", "Float32", ["COMPRESS=LERC"], "LERC"),
-        ("lerc-deflate", "Float32", ["COMPRESS=LERC_DEFLATE"], "LERC"),
         ("ccitt-fax4", "Byte", ["COMPRESS=CCITTFAX4", "NBITS=1"], "CCITT Group 4"),
         ("webp", "Byte", ["COMPRESS=WEBP"], "WebP"),
         ("int64", "Int64", [], "64-bit integer"),
