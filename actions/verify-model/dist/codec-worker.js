@@ -4,7 +4,7 @@ import { createRequire as __bannerCreateRequire } from 'node:module'; const requ
 import { parentPort } from "node:worker_threads";
 
 // ../../raster/src/codec/decode.ts
-import { createRequire as createRequire3 } from "node:module";
+import { createRequire as createRequire4 } from "node:module";
 import * as zlib from "node:zlib";
 
 // ../../raster/src/tiff/tags.ts
@@ -15,7 +15,8 @@ var COMPRESSION = {
   jpeg: 7,
   packbits: 32773,
   deflateOld: 32946,
-  zstd: 5e4
+  zstd: 5e4,
+  lerc: 34887
 };
 var PREDICTOR = { none: 1, horizontal: 2, floatingPoint: 3 };
 
@@ -104,6 +105,28 @@ function decodeJpeg(data, tables, expected) {
     );
   }
   return decoded.slice(0, expected);
+}
+
+// ../../raster/src/codec/lerc.ts
+import { createRequire as createRequire3 } from "node:module";
+var lerc;
+var LERC_WRAP = { none: 0, deflate: 1, zstd: 2 };
+var lercBlobLimit = (expected) => expected * 2 + 65536;
+function decodeLerc(blob, expected, float) {
+  lerc ??= createRequire3(import.meta.url)("lerc").decode;
+  const image = lerc(new Uint8Array(blob).buffer, { returnPixelInterleavedDims: true });
+  const pixels = image.pixels[0];
+  if (image.pixels.length !== 1 || !pixels || pixels.byteLength < expected) {
+    throw new Error(`the LERC blob does not hold the block's ${String(expected)} bytes`);
+  }
+  if (float && image.mask) {
+    const values2 = pixels;
+    const depth = values2.length / image.mask.length;
+    image.mask.forEach((valid, i) => {
+      if (valid === 0) values2.fill(Number.NaN, i * depth, (i + 1) * depth);
+    });
+  }
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, expected);
 }
 
 // ../../raster/src/codec/lzw.ts
@@ -286,10 +309,10 @@ function swapBytes(data, bytes) {
   }
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/messages.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/messages.mjs
 var CANNOT_CONVERT_UNDEFINED_OR_NULL_TO_OBJECT = "Cannot convert undefined or null to object";
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/primordials.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/primordials.mjs
 function uncurryThis(target) {
   return (thisArg, ...args) => {
     return ReflectApply(target, thisArg, args);
@@ -450,7 +473,7 @@ var WeakMapPrototypeGet = uncurryThis(WeakMapPrototype.get);
 var WeakMapPrototypeHas = uncurryThis(WeakMapPrototype.has);
 var WeakMapPrototypeSet = uncurryThis(WeakMapPrototype.set);
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/arrayIterator.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/arrayIterator.mjs
 var arrayIterators = new NativeWeakMap();
 var SafeIteratorPrototype = ObjectCreate(null, {
   next: {
@@ -491,7 +514,7 @@ for (const key of ReflectOwnKeys(ArrayIteratorPrototype)) {
   ObjectDefineProperty(DummyArrayIteratorPrototype, key, ReflectGetOwnPropertyDescriptor(ArrayIteratorPrototype, key));
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/converter.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/converter.mjs
 var INVERSE_OF_EPSILON = 1 / EPSILON;
 var FLOAT16_MIN_VALUE = 6103515625e-14;
 var FLOAT16_EPSILON = 9765625e-10;
@@ -568,7 +591,7 @@ function convertToNumber(float16bits) {
   return floatView[0];
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/DataView.mjs
+// ../../node_modules/@petamoriken/float16/src/DataView.mjs
 function getFloat16(dataView, byteOffset, ...opts) {
   return convertToNumber(
     DataViewPrototypeGetUint16(dataView, byteOffset, ...safeIfNeeded(opts))
@@ -643,7 +666,7 @@ function decodeBlock(task, reuse = false) {
 var zstdNative = zlib.zstdDecompressSync;
 var zstdFallback;
 function zstdDecompress(data, out) {
-  zstdFallback ??= createRequire3(import.meta.url)("fzstd").decompress;
+  zstdFallback ??= createRequire4(import.meta.url)("fzstd").decompress;
   return zstdFallback(data, out);
 }
 var scratchBuffers = [];
@@ -672,6 +695,8 @@ function decompress(task, expected, into) {
         return decodeLzw(data, expected);
       case COMPRESSION.jpeg:
         return decodeJpeg(data, task.jpegTables, expected);
+      case COMPRESSION.lerc:
+        return decodeLerc(unwrapLerc(data, task.lercWrap, expected), expected, task.float);
       default:
         throw new UnsupportedRasterError(
           `compression ${String(task.compression)} is not supported`
@@ -682,6 +707,13 @@ function decompress(task, expected, into) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CorruptBlockError(`a block could not be decompressed: ${reason}`);
   }
+}
+function unwrapLerc(data, wrap, expected) {
+  const limit = lercBlobLimit(expected);
+  if (wrap === LERC_WRAP.deflate) return zlib.inflateSync(data, { maxOutputLength: limit });
+  if (wrap === LERC_WRAP.zstd)
+    return zstdNative ? zstdNative(data, { maxOutputLength: limit }) : zstdDecompress(data, new Uint8Array(limit));
+  return data;
 }
 function unpackBits(data, expected) {
   const out = new Uint8Array(expected);
@@ -831,25 +863,18 @@ function encodeTile(task) {
 // ../../raster/src/codec/codec-worker.ts
 var port = parentPort;
 if (port === null) throw new Error("codec-worker runs only as a worker thread");
-var EMPTY = new Uint8Array(0);
 port.on("message", (message) => {
   const { id, task } = message;
   const ready = task.kind !== "encodeTile" && task.compression === COMPRESSION.jpeg ? jpegReady() : Promise.resolve();
   const work = ready.then(() => {
-    if (task.kind === "decode") return [decodeBlock(task), 0, 0];
-    if (task.kind === "encodeTile") {
-      const { position, length } = encodeTile(task);
-      return [EMPTY, position, length];
-    }
+    if (task.kind === "encodeTile") return encodeTile(task);
     decodeInto(task);
-    return [EMPTY, 0, 0];
+    return { position: 0, length: 0 };
   });
   work.then(
-    ([result, position, length]) => {
-      const owned = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
-      const data = owned ? result : result.slice();
-      const reply = { id, ok: true, data, position, length };
-      port.postMessage(reply, data === EMPTY ? [] : [data.buffer]);
+    ({ position, length }) => {
+      const reply = { id, ok: true, position, length };
+      port.postMessage(reply);
     },
     (error) => {
       const reply = {
