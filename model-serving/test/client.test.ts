@@ -21,13 +21,15 @@ import { grpcApi, listenGrpc } from '../dist/server/grpc-api.js';
 import { ServingMetrics } from '../dist/server/metrics.js';
 import { ModelStore } from '../dist/server/model-store.js';
 import { restApi } from '../dist/server/rest-api.js';
+import { ModelRunner } from '../dist/server/runner.js';
 
 // The one client over both of TF Serving's APIs, against the kit's TF-Serving-compatible server
-// run in this process with the demo model: the same answers whichever protocol, and its own
-// typed errors.
+// run in this process with the demo model (two model threads): the same answers whichever
+// protocol, and its own typed errors.
 let dir: string;
 let http: HttpServer;
 let grpc: GrpcServer;
+let runner: ModelRunner;
 let restUrl: string;
 let grpcPort: number;
 const OPTIONS = { timeoutMs: 20_000, retries: 0, backoffMs: 10 };
@@ -39,18 +41,19 @@ beforeAll(async () => {
   const store = new ModelStore([{ name: 'landcover', basePath: join(dir, 'landcover') }]);
   await store.refresh();
   const metrics = new ServingMetrics();
-  const rest = restApi({ store, metrics, maxBodyBytes: 64 * 1024 * 1024 });
+  runner = await ModelRunner.start('wasm', 2);
+  const rest = restApi({ store, runner, metrics, maxBodyBytes: 64 * 1024 * 1024 });
   http = createServer(rest);
-  // As the server's main sets it: the model run blocks the loop longer than Node's 5 s default.
   http.keepAliveTimeout = 75_000;
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   restUrl = `http://127.0.0.1:${String((http.address() as AddressInfo).port)}`;
-  grpc = grpcApi({ store, metrics, maxMessageBytes: 64 * 1024 * 1024 });
+  grpc = grpcApi({ store, runner, metrics, maxMessageBytes: 64 * 1024 * 1024 });
   grpcPort = await listenGrpc(grpc, 0);
 });
 
 afterAll(async () => {
   grpc.forceShutdown();
+  await runner.stop();
   http.close();
   await rm(dir, { recursive: true, force: true });
 });

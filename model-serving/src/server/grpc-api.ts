@@ -14,7 +14,8 @@ import {
 } from '../wire/tensor-proto.ts';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelStore } from './model-store.js';
-import { namedSignature, runSignature } from './predict.js';
+import { namedSignature } from './predict.js';
+import type { ModelRunner } from './runner.js';
 import { ServingError, invalidArgument } from './serving-error.js';
 import type { JsonTensor } from './tensor-json.js';
 
@@ -39,6 +40,7 @@ function modelName(spec: DecodedSpec | null | undefined): string {
 
 export interface GrpcApiOptions {
   store: ModelStore;
+  runner: ModelRunner;
   metrics: ServingMetrics;
   /** The largest message received or sent, in bytes. */
   maxMessageBytes: number;
@@ -49,39 +51,45 @@ export interface GrpcApiOptions {
  * with its status codes and messages. Tensors are read from tensor_content or the typed value
  * lists and answered as little-endian tensor_content, as TF Serving answers them.
  */
-export function grpcApi({ store, metrics, maxMessageBytes }: GrpcApiOptions): Server {
+export function grpcApi({ store, runner, metrics, maxMessageBytes }: GrpcApiOptions): Server {
   const protos = servingProtos();
   const unary =
-    <T>(api: string, answer: (request: T) => object) =>
+    <T>(api: string, answer: (request: T) => object | Promise<object>) =>
     (call: ServerUnaryCall<T, object>, callback: sendUnaryData<object>): void => {
       const started = performance.now();
       const model = (call.request as { modelSpec?: DecodedSpec }).modelSpec?.name ?? '';
-      let code = 'OK';
-      try {
-        callback(null, answer(call.request));
-      } catch (error) {
-        const failure =
-          error instanceof ServingError
-            ? error
-            : error instanceof TensorProtoError
-              ? invalidArgument(error.message)
-              : new ServingError('INTERNAL', (error as Error).message);
-        code = failure.code;
-        callback({ code: Status[failure.code], details: failure.message });
-      } finally {
-        metrics.requests.inc({ model_name: model, status: code, entrypoint: 'GRPC', API: api });
+      const record = (status: string) => {
+        metrics.requests.inc({ model_name: model, status, entrypoint: 'GRPC', API: api });
         metrics.latency.observe(
           { model_name: model, API: api, entrypoint: 'GRPC' },
           (performance.now() - started) * 1000,
         );
-      }
+      };
+      Promise.resolve()
+        .then(() => answer(call.request))
+        .then(
+          (response) => {
+            record('OK');
+            callback(null, response);
+          },
+          (error: unknown) => {
+            const failure =
+              error instanceof ServingError
+                ? error
+                : error instanceof TensorProtoError
+                  ? invalidArgument(error.message)
+                  : new ServingError('INTERNAL', (error as Error).message);
+            record(failure.code);
+            callback({ code: Status[failure.code], details: failure.message });
+          },
+        );
     };
 
-  const predict = (request: {
+  const predict = async (request: {
     modelSpec?: DecodedSpec;
     inputs?: Record<string, TensorProtoObject>;
     outputFilter?: string[];
-  }): object => {
+  }): Promise<object> => {
     const servable = store.servable(modelName(request.modelSpec), versionOf(request.modelSpec));
     const signatureName = request.modelSpec?.signatureName || 'serving_default';
     const signature = namedSignature(servable, signatureName);
@@ -97,17 +105,15 @@ export function grpcApi({ store, metrics, maxMessageBytes }: GrpcApiOptions): Se
       if (!(key in signature.outputs))
         throw invalidArgument(`output_filter names no output of the signature: ${key}`);
     }
-    const outputs = runSignature(servable, signature, inputs).filter(
+    const batch = [...inputs.values()][0]?.shape[0] ?? 1;
+    const outputs = (await runner.run(servable, signatureName, inputs)).filter(
       (o) => filter.length === 0 || filter.includes(o.key),
     );
     metrics.runtimeLatency.observe(
       { model_name: servable.name, API: 'predict', runtime: 'TF.js' },
       (performance.now() - ran) * 1000,
     );
-    metrics.batchSize.observe(
-      { model_name: servable.name, API: 'predict' },
-      [...inputs.values()][0]?.shape[0] ?? 1,
-    );
+    metrics.batchSize.observe({ model_name: servable.name, API: 'predict' }, batch);
     return {
       modelSpec: { name: servable.name, version: { value: servable.version }, signatureName },
       outputs: Object.fromEntries(

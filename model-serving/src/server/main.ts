@@ -11,6 +11,7 @@ import { grpcApi, listenGrpc } from './grpc-api.js';
 import { ServingMetrics } from './metrics.js';
 import { ModelStore } from './model-store.js';
 import { restApi } from './rest-api.js';
+import { ModelRunner } from './runner.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,13 +42,17 @@ const grpcPort = Number(flag('port') ?? process.env['GRPC_PORT'] ?? 8500);
 const pollSeconds = Number(flag('file_system_poll_wait_seconds') ?? 2);
 const maxBodyBytes = Number(process.env['MAX_REQUEST_BYTES'] ?? 512 * 1024 * 1024);
 
-const backend = await startBackend((process.env['TFJS_BACKEND'] ?? 'auto') as BackendChoice);
+const backendChoice = (process.env['TFJS_BACKEND'] ?? 'auto') as BackendChoice;
+const backend = await startBackend(backendChoice);
+// Model threads, each with its own WebAssembly instance: the cores available by default.
+const threads = process.env['TFJS_THREADS'] ? Number(process.env['TFJS_THREADS']) : undefined;
+const runner = await ModelRunner.start(backendChoice, threads);
 const store = new ModelStore(modelConfigs());
 await store.refresh();
 if (pollSeconds > 0) store.startPolling(pollSeconds);
 const metrics = new ServingMetrics();
-const api = restApi({ store, metrics, maxBodyBytes });
-const grpc = grpcApi({ store, metrics, maxMessageBytes: maxBodyBytes });
+const api = restApi({ store, runner, metrics, maxBodyBytes });
+const grpc = grpcApi({ store, runner, metrics, maxMessageBytes: maxBodyBytes });
 await listenGrpc(grpc, grpcPort);
 
 const server = createServer((request, response) => {
@@ -68,6 +73,7 @@ server.listen(port, () => {
       port,
       grpcPort,
       backend,
+      threads: runner.size,
       models: store.names,
       ready: store.ready,
     }),
@@ -77,6 +83,7 @@ server.listen(port, () => {
 const shutdown = (): void => {
   store.stop();
   grpc.tryShutdown(() => undefined);
+  void runner.stop();
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();

@@ -12,6 +12,8 @@ import { ServingError } from './serving-error.js';
 export interface ServableVersion {
   name: string;
   version: number;
+  /** The model's base path: the version is the directory `<basePath>/<version>`. */
+  basePath: string;
   signatures: Record<string, SignatureDef>;
   graph: GraphModel<tf.io.IOHandlerSync>;
 }
@@ -47,10 +49,17 @@ export async function loadTfjsGraph(dir: string): Promise<GraphModel<tf.io.IOHan
   ]);
 }
 
-async function loadVersion(config: ModelConfig, version: number): Promise<ServableVersion> {
+/** One version of a model, loaded: its signatures from saved_model.pb and its TF.js graph. */
+export async function loadVersion(config: ModelConfig, version: number): Promise<ServableVersion> {
   const dir = join(config.basePath, String(version));
   const signatures = readSavedModelSignatures(await readFile(join(dir, SAVED_MODEL_FILE)));
-  return { name: config.name, version, signatures, graph: await loadTfjsGraph(dir) };
+  return {
+    name: config.name,
+    version,
+    basePath: config.basePath,
+    signatures,
+    graph: await loadTfjsGraph(dir),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SignatureDef, TensorInfo } from '../saved-model/schema.js';
 import type { ServableVersion } from './model-store.js';
+import type { ModelRunner } from './runner.js';
 import { ServingError, invalidArgument } from './serving-error.js';
 import type { NumericBody } from './numeric-body.js';
 import {
@@ -116,17 +117,20 @@ export interface PredictOutcome {
 export type PredictRequest = { json: unknown } | { numeric: NumericBody };
 
 interface ReadRequest {
+  signatureName: string;
   signature: SignatureDef;
   rows: boolean;
   inputs: Map<string, JsonTensor>;
 }
 
 function readRequest(servable: ServableVersion, request: PredictRequest): ReadRequest {
-  const named = (name: unknown) =>
-    namedSignature(servable, typeof name === 'string' ? name : undefined);
+  const named = (name: unknown) => {
+    const signatureName = typeof name === 'string' && name !== '' ? name : DEFAULT_SIGNATURE;
+    return { signatureName, signature: namedSignature(servable, signatureName) };
+  };
   if ('numeric' in request) {
-    const { signatureName, rows, tensor } = request.numeric;
-    const signature = named(signatureName);
+    const { rows, tensor } = request.numeric;
+    const { signatureName, signature } = named(request.numeric.signatureName);
     const keys = Object.keys(signature.inputs);
     if (keys.length !== 1)
       throw invalidArgument(
@@ -143,12 +147,22 @@ function readRequest(servable: ServableVersion, request: PredictRequest): ReadRe
       dtypeOf(signature.inputs[key]!, key) === 'int32'
         ? Int32Array.from(tensor.values)
         : tensor.values;
-    return { signature, rows, inputs: new Map([[key, { shape: tensor.shape, values }]]) };
+    return {
+      signatureName,
+      signature,
+      rows,
+      inputs: new Map([[key, { shape: tensor.shape, values }]]),
+    };
   }
   const body = request.json;
   if (!isObject(body)) throw invalidArgument('the request body must be a JSON object');
-  const signature = named(body['signature_name']);
-  return { signature, rows: 'instances' in body, inputs: readInputs(body, signature) };
+  const { signatureName, signature } = named(body['signature_name']);
+  return {
+    signatureName,
+    signature,
+    rows: 'instances' in body,
+    inputs: readInputs(body, signature),
+  };
 }
 
 /** One output of a run: its signature key, shape and values. */
@@ -213,11 +227,19 @@ export function runSignature(
   }
 }
 
-/** Runs one REST :predict request against a loaded version. */
-export function predict(servable: ServableVersion, request: PredictRequest): PredictOutcome {
-  const { signature, rows, inputs } = readRequest(servable, request);
+/**
+ * Runs one REST :predict request against a loaded version, on one of the runner's threads.
+ * @throws ServingError INVALID_ARGUMENT for a malformed request, or what the run failed with
+ */
+export async function predict(
+  runner: ModelRunner,
+  servable: ServableVersion,
+  request: PredictRequest,
+): Promise<PredictOutcome> {
+  const { signatureName, rows, inputs } = readRequest(servable, request);
   const batch = [...inputs.values()][0]?.shape[0] ?? 1;
-  return { body: formatOutputs(rows, runSignature(servable, signature, inputs)), batch };
+  const outputs = await runner.run(servable, signatureName, inputs);
+  return { body: formatOutputs(rows, outputs), batch };
 }
 
 /** Row requests answer `predictions` (one entry per instance), columnar ones `outputs`. */

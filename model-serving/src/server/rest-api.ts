@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignatureDef, TensorInfo } from '../saved-model/schema.js';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelStore } from './model-store.js';
+import type { ModelRunner } from './runner.js';
 import { readNumericBody } from './numeric-body.js';
 import { predict, type PredictRequest } from './predict.js';
 import { ServingError, invalidArgument } from './serving-error.js';
@@ -77,12 +78,13 @@ function signatureJson(signature: SignatureDef) {
 
 export interface RestApiOptions {
   store: ModelStore;
+  runner: ModelRunner;
   metrics: ServingMetrics;
   maxBodyBytes: number;
 }
 
 /** TF Serving's REST API: model status, metadata and predict, with its error shapes. */
-export function restApi({ store, metrics, maxBodyBytes }: RestApiOptions) {
+export function restApi({ store, runner, metrics, maxBodyBytes }: RestApiOptions) {
   const send = (
     response: ServerResponse,
     status: number,
@@ -162,7 +164,7 @@ export function restApi({ store, metrics, maxBodyBytes }: RestApiOptions) {
         }
       }
       const ran = performance.now();
-      const outcome = predict(servable, parsed);
+      const outcome = await predict(runner, servable, parsed);
       metrics.runtimeLatency.observe(
         { model_name: servable.name, API: 'predict', runtime: 'TF.js' },
         (performance.now() - ran) * 1000,
