@@ -70,6 +70,29 @@ function zstdDecompress(data: Uint8Array, out: Uint8Array): Uint8Array {
   return zstdFallback(data, out);
 }
 
+interface ZstdStream {
+  push(chunk: Uint8Array, final?: boolean): void;
+}
+
+/**
+ * Zstandard whose decoded size is not known beforehand, to its exact length, stopped past `limit`
+ * bytes (fzstd's stream where node:zlib lacks Zstandard).
+ */
+function zstdBounded(data: Uint8Array, limit: number): Uint8Array {
+  if (zstdNative) return zstdNative(data, { maxOutputLength: limit });
+  const { Decompress } = createRequire(import.meta.url)('fzstd') as {
+    Decompress: new (ondata: (chunk: Uint8Array) => void) => ZstdStream;
+  };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  new Decompress((chunk) => {
+    total += chunk.length;
+    if (total > limit) throw new Error(`the data decodes past ${String(limit)} bytes`);
+    chunks.push(chunk.slice());
+  }).push(data, true);
+  return Buffer.concat(chunks);
+}
+
 const scratchBuffers: Uint8Array[] = [];
 
 /** Per-thread buffers for blocks that are copied out at once: no allocation per block. */
@@ -119,10 +142,7 @@ function decompress(task: DecodeTask, expected: number, into?: Uint8Array): Uint
 function unwrapLerc(data: Uint8Array, wrap: number, expected: number): Uint8Array {
   const limit = lercBlobLimit(expected);
   if (wrap === LERC_WRAP.deflate) return zlib.inflateSync(data, { maxOutputLength: limit });
-  if (wrap === LERC_WRAP.zstd)
-    return zstdNative
-      ? zstdNative(data, { maxOutputLength: limit })
-      : zstdDecompress(data, new Uint8Array(limit));
+  if (wrap === LERC_WRAP.zstd) return zstdBounded(data, limit);
   return data;
 }
 

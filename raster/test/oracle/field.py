@@ -3,7 +3,7 @@ its files to DIR and prints a JSON list of {name, path, ...}.
 
   nodata DIR    sparse tiled rasters: every data type with in-range, out-of-range, fractional,
                 near-FLT_MAX and NaN nodata values; only the top row of tiles is written
-  formats DIR   NBITS 1-7, 9-15 and 17-31, 16-bit floats, LERC (bare and in Deflate), JPEG (YCbCr,
+  formats DIR   NBITS 1-7, 9-15 and 17-31, 16-bit floats, LERC (bare, in Deflate and ZSTD), JPEG (YCbCr,
                 RGB, grey, band-interleaved, with a mask); and formats the engine refuses (CCITT,
                 WebP, 64-bit integers, complex samples)
   masks DIR     an internal mask with absent tiles, alpha bands GDAL takes as masks and ones it
@@ -132,6 +132,8 @@ def formats_fixtures(out_dir):
         ("lerc-deflate-f32-pixel", "Float32", 3, ["COMPRESS=LERC_DEFLATE", "INTERLEAVE=PIXEL"]),
         ("lerc-deflate-u16-band", "UInt16", 2, ["COMPRESS=LERC_DEFLATE", "INTERLEAVE=BAND", "TILED=YES"]),
         ("lerc-i16-lossy", "Int16", 1, ["COMPRESS=LERC", "MAX_Z_ERROR=2"]),
+        ("lerc-zstd-f32", "Float32", 1, ["COMPRESS=LERC_ZSTD", "BLOCKYSIZE=16"]),
+        ("lerc-zstd-u16-band", "UInt16", 2, ["COMPRESS=LERC_ZSTD", "INTERLEAVE=BAND", "TILED=YES"]),
     ]:
         path = f"{out_dir}/{name}.tif"
         data = [(v * 3000).astype(NP[dtype]) if dtype != "UInt16" else ((v + 2) * 3000).astype(NP[dtype]) for v in scene(333, 71, bands)]
