@@ -669,6 +669,18 @@ function zstdDecompress(data, out) {
   zstdFallback ??= createRequire4(import.meta.url)("fzstd").decompress;
   return zstdFallback(data, out);
 }
+function zstdBounded(data, limit) {
+  if (zstdNative) return zstdNative(data, { maxOutputLength: limit });
+  const { Decompress } = createRequire4(import.meta.url)("fzstd");
+  const chunks = [];
+  let total = 0;
+  new Decompress((chunk) => {
+    total += chunk.length;
+    if (total > limit) throw new Error(`the data decodes past ${String(limit)} bytes`);
+    chunks.push(chunk.slice());
+  }).push(data, true);
+  return Buffer.concat(chunks);
+}
 var scratchBuffers = [];
 function scratch(slot, size) {
   let buffer2 = scratchBuffers[slot];
@@ -711,8 +723,7 @@ function decompress(task, expected, into) {
 function unwrapLerc(data, wrap, expected) {
   const limit = lercBlobLimit(expected);
   if (wrap === LERC_WRAP.deflate) return zlib.inflateSync(data, { maxOutputLength: limit });
-  if (wrap === LERC_WRAP.zstd)
-    return zstdNative ? zstdNative(data, { maxOutputLength: limit }) : zstdDecompress(data, new Uint8Array(limit));
+  if (wrap === LERC_WRAP.zstd) return zstdBounded(data, limit);
   return data;
 }
 function unpackBits(data, expected) {
