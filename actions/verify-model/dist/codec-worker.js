@@ -309,10 +309,10 @@ function swapBytes(data, bytes) {
   }
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/messages.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/messages.mjs
 var CANNOT_CONVERT_UNDEFINED_OR_NULL_TO_OBJECT = "Cannot convert undefined or null to object";
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/primordials.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/primordials.mjs
 function uncurryThis(target) {
   return (thisArg, ...args) => {
     return ReflectApply(target, thisArg, args);
@@ -473,7 +473,7 @@ var WeakMapPrototypeGet = uncurryThis(WeakMapPrototype.get);
 var WeakMapPrototypeHas = uncurryThis(WeakMapPrototype.has);
 var WeakMapPrototypeSet = uncurryThis(WeakMapPrototype.set);
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/arrayIterator.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/arrayIterator.mjs
 var arrayIterators = new NativeWeakMap();
 var SafeIteratorPrototype = ObjectCreate(null, {
   next: {
@@ -514,7 +514,7 @@ for (const key of ReflectOwnKeys(ArrayIteratorPrototype)) {
   ObjectDefineProperty(DummyArrayIteratorPrototype, key, ReflectGetOwnPropertyDescriptor(ArrayIteratorPrototype, key));
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/_util/converter.mjs
+// ../../node_modules/@petamoriken/float16/src/_util/converter.mjs
 var INVERSE_OF_EPSILON = 1 / EPSILON;
 var FLOAT16_MIN_VALUE = 6103515625e-14;
 var FLOAT16_EPSILON = 9765625e-10;
@@ -591,7 +591,7 @@ function convertToNumber(float16bits) {
   return floatView[0];
 }
 
-// ../../../../work/main/node_modules/@petamoriken/float16/src/DataView.mjs
+// ../../node_modules/@petamoriken/float16/src/DataView.mjs
 function getFloat16(dataView, byteOffset, ...opts) {
   return convertToNumber(
     DataViewPrototypeGetUint16(dataView, byteOffset, ...safeIfNeeded(opts))
