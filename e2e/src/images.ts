@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { repositoryRoot } from './repository.js';
 
 /** One service image: the variable that names it and the public image it defaults to. */
 export interface ServiceImage {
@@ -8,7 +9,7 @@ export interface ServiceImage {
   offlineImage: string | undefined;
 }
 
-const TABLE = new URL('../../compose/images.tsv', import.meta.url);
+const TABLE = `${repositoryRoot()}compose/images.tsv`;
 
 /** compose/images.tsv, the one list of image variables that compose and the suites share. */
 export function readImageTable(text = readFileSync(TABLE, 'utf8')): ServiceImage[] {

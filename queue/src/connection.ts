@@ -34,6 +34,13 @@ export interface ConnectionOptions {
    * whose blocking commands must not fail; a small number for callers that answer a request.
    */
   maxRetriesPerRequest: number | null;
+  /**
+   * Whether commands wait for a connection that is down (default true). False, with
+   * `commandTimeoutMs`, for callers that hold something while they wait, such as a transaction.
+   */
+  offlineQueue?: boolean;
+  /** A command's limit, in ms, after which it fails (default none). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -44,6 +51,8 @@ export function connect(env: RedisEnvironment, options: ConnectionOptions): Redi
   const common = {
     password: env.REDIS_PASSWORD,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
+    enableOfflineQueue: options.offlineQueue ?? true,
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
   };
   if (env.REDIS_CLUSTER_NODES) {
     const nodes = env.REDIS_CLUSTER_NODES.split(',').map((seed) => {
@@ -52,7 +61,11 @@ export function connect(env: RedisEnvironment, options: ConnectionOptions): Redi
     });
     // BullMQ's blocking reads must wait out a failover rather than fail: the cluster client
     // retries a command while slots move, as the single client retries while Redis restarts.
-    return new Cluster(nodes, { redisOptions: common, enableReadyCheck: true });
+    return new Cluster(nodes, {
+      redisOptions: common,
+      enableReadyCheck: true,
+      enableOfflineQueue: common.enableOfflineQueue,
+    });
   }
   return new Redis({ host: env.REDIS_HOST, port: env.REDIS_PORT, ...common });
 }

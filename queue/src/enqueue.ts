@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { admit, withdraw } from './fairness.ts';
-import { QueuedJob } from './job-data.ts';
+import { QueuedJob, type JobOwner } from './job-data.ts';
 import { bullmqPriority, type RequestPriority } from './priority.ts';
 
-/** A job to enqueue, with the priority its request asked for. */
+/** A job to enqueue, as its row holds it, with the priority its request asked for. */
 export interface Enqueueable {
-  job: QueuedJob;
+  job: JobOwner & { type: string; params: unknown };
   priority: RequestPriority;
 }
 
@@ -23,19 +23,24 @@ const JOB_OPTIONS = {
 } as const;
 
 /**
- * Enqueues jobs the fair way, each under its BullMQ id = its row's uuid: checked against the
- * contract, placed in its tenant's queue, at the priority that place and its request give. A job
- * BullMQ already holds is left as it is, so enqueueing again is a no-op.
+ * Enqueues jobs the fair way, each under its BullMQ id = its row's uuid: placed in its tenant's
+ * queue, at the priority that place and its request give. A job BullMQ already holds is left as it
+ * is, so enqueueing again is a no-op. A job that does not match the contract (a row written past
+ * the API, a contract changed since) is enqueued as it is, for the worker to fail with
+ * `invalid_params` and tell its owner: one bad row never holds back the others.
  * @returns the ids newly enqueued
- * @throws ZodError when a job does not match the contract; Redis' errors when it does not answer
- *   (then none of the batch is enqueued, and none stays admitted)
+ * @throws Redis' errors when it does not answer (then none of the batch is enqueued, and none
+ *   stays admitted)
  */
 export async function enqueueJobs(
   queue: Queue,
   redis: Redis | Cluster,
   batch: readonly Enqueueable[],
 ): Promise<string[]> {
-  const jobs = batch.map(({ job, priority }) => ({ data: QueuedJob.parse(job), priority }));
+  const jobs = batch.map(({ job, priority }) => ({
+    data: QueuedJob.safeParse(job).data ?? job,
+    priority,
+  }));
   const positions = await Promise.all(
     jobs.map(({ data }) => admit(redis, data.tenant_id, data.job_id)),
   );

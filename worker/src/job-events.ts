@@ -18,6 +18,17 @@ export interface JobEventsOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * The API refused an event because of the job itself: no such job (404), or not the tenant the
+ * event names (409). A run must not start on such a job.
+ */
+export interface JobRefusal {
+  refused: 404 | 409;
+}
+
+/** What a delivery ended with: the API's answer, its refusal of the job, or nothing (given up). */
+export type Delivery = JobEventAnswer | JobRefusal | undefined;
+
 /** The dependency's name in the log and in /readyz. */
 const ENDPOINT = 'job-events';
 
@@ -27,7 +38,7 @@ const ENDPOINT = 'job-events';
  * keyed), so a retry after a lost response is safe.
  */
 export class JobEventsClient {
-  private readonly chains = new Map<string, Promise<JobEventAnswer | undefined>>();
+  private readonly chains = new Map<string, Promise<Delivery>>();
   private readonly url: string;
 
   constructor(private readonly options: JobEventsOptions) {
@@ -36,9 +47,9 @@ export class JobEventsClient {
 
   /**
    * Queues the event behind the job's earlier ones; resolves once delivered (with the API's
-   * answer, when it gave one) or given up (undefined).
+   * answer or its refusal of the job) or given up (undefined).
    */
-  post(event: JobEvent): Promise<JobEventAnswer | undefined> {
+  post(event: JobEvent): Promise<Delivery> {
     const previous = this.chains.get(event.job_id) ?? Promise.resolve(undefined);
     const next = previous.then(() => this.deliver(event));
     this.chains.set(event.job_id, next);
@@ -53,7 +64,7 @@ export class JobEventsClient {
     await Promise.all(this.chains.values());
   }
 
-  private async deliver(event: JobEvent): Promise<JobEventAnswer | undefined> {
+  private async deliver(event: JobEvent): Promise<Delivery> {
     const attempts = this.options.attempts ?? 8;
     const send = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
@@ -76,7 +87,13 @@ export class JobEventsClient {
         if (response.status >= 500) this.unreachable(reason);
         else this.options.reachability?.reachable(ENDPOINT, 'events');
         if (response.ok) return answerIn(body);
-        if (response.status === 409) return undefined;
+        if (response.status === 404 || response.status === 409) {
+          this.options.logger.error(
+            { job: event.job_id, status: event.status, reason },
+            'job event refused: the API has no such job for this tenant',
+          );
+          return { refused: response.status };
+        }
         // Other client errors will not change on a retry: the event is wrong, not the moment.
         // But a key read from a file may be mid-rotation: a refused key is tried again as read anew.
         const rotating = typeof serviceRoleKey !== 'string' && response.status === 401;

@@ -3,7 +3,6 @@ import {
   isConnectionError,
   JobType,
   type JobEvent,
-  type JobEventAnswer,
   type JobResult,
   type JobStatus,
 } from '@harita/contracts';
@@ -21,7 +20,7 @@ import type { Logger } from 'pino';
 import { abortedFor, CANCELED, SHUTDOWN, type Cancellations } from './cancellations.js';
 import type { Config } from './config.js';
 import { JobContext } from './job-context.js';
-import type { JobEventsClient } from './job-events.js';
+import type { Delivery, JobEventsClient } from './job-events.js';
 import { toJobFailure } from './job-failure.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ModelServingClient } from './model-serving/client.js';
@@ -138,7 +137,7 @@ export class JobRuntime {
       status: JobStatus,
       progress: number,
       extra: Pick<JobEvent, 'results' | 'error'> = {},
-    ): Promise<JobEventAnswer | undefined> =>
+    ): Promise<Delivery> =>
       this.deps.events.post({
         job_id: data.job_id,
         tenant_id: data.tenant_id,
@@ -153,6 +152,10 @@ export class JobRuntime {
     // The job's row is its record: a job Redis hands out again after it ended (its last writes
     // lost in a crash or a failover) is not run twice.
     const start = await emit('running', 0);
+    if (start && 'refused' in start)
+      throw new UnrecoverableError(
+        `the API refused the job's start (HTTP ${String(start.refused)}): no such job for this tenant`,
+      );
     if (start && ENDED.has(start.status)) {
       log.warn({ attempt, status: start.status }, 'job already ended: not run again');
       return [];

@@ -12,7 +12,7 @@ alter table public.jobs
 create index jobs_to_dispatch on public.jobs (created_at)
   where status = 'queued' and dispatched_at is null;
 create index jobs_cancels_to_relay on public.jobs (updated_at)
-  where status = 'canceled' and dispatched_at is not null and cancel_relayed_at is null;
+  where status = 'canceled' and cancel_relayed_at is null;
 create index jobs_dispatched_queued on public.jobs (dispatched_at)
   where status = 'queued' and dispatched_at is not null;
 
@@ -42,7 +42,7 @@ revoke all on function public.enforce_queued_job_cap() from public;
 create trigger jobs_queued_cap before insert on public.jobs
   for each row execute function public.enforce_queued_job_cap();
 
--- Wakes the dispatcher when its work grows: a job recorded, or a dispatched job canceled.
+-- Wakes the dispatcher when its work grows: a job recorded, or a job canceled.
 -- Notifications are sent on commit, and repeats within a transaction are folded into one.
 create or replace function public.notify_dispatcher() returns trigger
 language plpgsql
@@ -67,6 +67,8 @@ begin
   end if;
 end
 $$;
+-- A claim holds its rows while it enqueues them: one that hangs is ended, and its rows go back.
+alter role harita_dispatcher set idle_in_transaction_session_timeout = '60s';
 grant usage on schema public to harita_dispatcher;
 grant select (id, tenant_id, type, params, priority, status, created_at, updated_at,
   dispatched_at, cancel_relayed_at) on public.jobs to harita_dispatcher;
@@ -74,3 +76,8 @@ grant update (dispatched_at, cancel_relayed_at) on public.jobs to harita_dispatc
 create policy jobs_dispatcher_read on public.jobs for select to harita_dispatcher using (true);
 create policy jobs_dispatcher_mark on public.jobs for update to harita_dispatcher
   using (true) with check (true);
+
+-- Users insert the request's own columns only: the tenant and the status come from the
+-- defaults, and the dispatch fields are the dispatcher's.
+revoke insert on public.jobs from authenticated;
+grant insert (type, params, priority) on public.jobs to authenticated;

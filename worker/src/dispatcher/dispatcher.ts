@@ -23,7 +23,7 @@ export interface DispatcherDependencies {
 
 /** A row's job as the queue takes it. */
 const toEnqueueable = (row: DispatchRow) => ({
-  job: { type: row.type, params: row.params, job_id: row.id, tenant_id: row.tenant_id } as never,
+  job: { type: row.type, params: row.params, job_id: row.id, tenant_id: row.tenant_id },
   priority: row.priority,
 });
 

@@ -45,9 +45,10 @@ export function dispatchPending(
 }
 
 /**
- * Claims up to `limit` cancels of dispatched jobs not yet relayed, hands them to `relay`, and
- * marks them relayed in the same transaction. A job canceled before its dispatch needs no relay:
- * it is never enqueued.
+ * Claims up to `limit` cancels not yet relayed, hands them to `relay`, and marks them relayed in
+ * the same transaction. Every cancel is relayed, whether or not its row was marked dispatched: a
+ * claim that enqueued and then rolled back leaves a job in BullMQ unmarked (a marker for a job
+ * never enqueued is harmless, and expires).
  * @returns the ids relayed
  * @throws the database's errors, and `relay`'s (then nothing is marked)
  */
@@ -59,7 +60,7 @@ export function relayPendingCancels(
   return sql.begin<string[]>(async (tx) => {
     const rows = await tx<{ id: string; tenant_id: string }[]>`
       select id, tenant_id from public.jobs
-      where status = 'canceled' and dispatched_at is not null and cancel_relayed_at is null
+      where status = 'canceled' and cancel_relayed_at is null
       order by updated_at
       limit ${limit}
       for update skip locked`;
