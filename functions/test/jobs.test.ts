@@ -1,6 +1,19 @@
 import { assert, assertEquals, assertMatch } from './assert.ts';
 import { admin, call, newTenant, putObject, readyDataset, serviceToken, test } from './helpers.ts';
 
+/** A small buffer job submitted through the API: its id. */
+async function bufferJob(token: string): Promise<string> {
+  const created = await call('POST', '/jobs', {
+    token,
+    body: {
+      type: 'buffer',
+      params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+    },
+  });
+  assertEquals(created.status, 201, JSON.stringify(created.body));
+  return String(created.body['id']);
+}
+
 /** The dispatcher's wake-ups while `during` runs: LISTEN harita_dispatch, as it listens. */
 async function notificationsDuring(during: () => Promise<void>): Promise<number> {
   let heard = 0;
@@ -153,14 +166,7 @@ test('jobs list by cursor pages with status and type filters', async () => {
 
 test('cancel: 202, the row canceled and the dispatcher woken to relay it; a second cancel is 409', async () => {
   const tenant = await newTenant();
-  const created = await call('POST', '/jobs', {
-    token: tenant.token,
-    body: {
-      type: 'buffer',
-      params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
-    },
-  });
-  const id = String(created.body['id']);
+  const id = await bufferJob(tenant.token);
   let canceled: Awaited<ReturnType<typeof call>> | undefined;
   const heard = await notificationsDuring(async () => {
     canceled = await call('POST', `/jobs/${id}/cancel`, { token: tenant.token });
@@ -174,14 +180,7 @@ test('cancel: 202, the row canceled and the dispatcher woken to relay it; a seco
 
 test('the dispatcher role reads jobs and sets their dispatch fields, and nothing more', async () => {
   const tenant = await newTenant();
-  const created = await call('POST', '/jobs', {
-    token: tenant.token,
-    body: {
-      type: 'buffer',
-      params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
-    },
-  });
-  const id = String(created.body['id']);
+  const id = await bufferJob(tenant.token);
   const asDispatcher = (statement: string) =>
     admin.begin(async (tx) => {
       await tx.unsafe('set local role harita_dispatcher');

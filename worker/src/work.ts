@@ -11,6 +11,7 @@ import { createMetrics } from './metrics.js';
 import { modelServingClient } from './model-serving/client.js';
 import { loggedReachability } from './reachability.js';
 import { JobRuntime } from './runtime.js';
+import { onStopSignal } from './shutdown.js';
 
 /** How often the object store is probed, so an outage is logged even when no job meets it. */
 const OBJECT_STORE_PROBE_MS = 5000;
@@ -88,10 +89,7 @@ export async function work(config: Config): Promise<void> {
     'worker started',
   );
 
-  let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
     logger.info(
       { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS },
       'stopping: no new jobs, finishing running ones',
@@ -107,10 +105,5 @@ export async function work(config: Config): Promise<void> {
       process.exit(0);
     })();
   };
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
+  onStopSignal(stop);
 }

@@ -8,6 +8,7 @@ import { loggedReachability } from '../reachability.js';
 import type { DispatcherConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createDispatcherMetrics } from './metrics.js';
+import { onStopSignal } from '../shutdown.js';
 
 /** The channel the jobs table's triggers notify on a new job or a cancel. */
 const CHANNEL = 'harita_dispatch';
@@ -81,10 +82,7 @@ export async function dispatch(config: DispatcherConfig): Promise<void> {
     'dispatcher started',
   );
 
-  let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, 'stopping: finishing the pass under way');
     clearInterval(poll);
     clearInterval(reconcile);
@@ -98,10 +96,5 @@ export async function dispatch(config: DispatcherConfig): Promise<void> {
       process.exit(0);
     })();
   };
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
+  onStopSignal(stop);
 }
