@@ -233,6 +233,11 @@ export class HaritaSystem {
   }
 
   async stop(): Promise<void> {
+    for (const child of [...this.workers, ...this.dispatchers])
+      if (child.exitCode !== null && child.exitCode !== 0)
+        console.error(
+          `a worker or dispatcher exited (${String(child.exitCode)}) during the run:\n${child.stderr.slice(-4000)}`,
+        );
     await Promise.allSettled([...this.workers, ...this.dispatchers].map((w) => w.stop()));
     if (this.apiProcess?.exitCode != null)
       console.error(

@@ -64,6 +64,11 @@ export class WorkerProcess {
     }
   }
 
+  /** The exit code once it has exited, else null. */
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }

@@ -35,11 +35,9 @@ export interface ConnectionOptions {
    */
   maxRetriesPerRequest: number | null;
   /**
-   * Whether commands wait for a connection that is down (default true). False, with
-   * `commandTimeoutMs`, for callers that hold something while they wait, such as a transaction.
+   * A command's limit, in ms, after which it fails (default none): for callers that hold
+   * something while they wait, such as a transaction.
    */
-  offlineQueue?: boolean;
-  /** A command's limit, in ms, after which it fails (default none). */
   commandTimeoutMs?: number;
 }
 
@@ -51,7 +49,6 @@ export function connect(env: RedisEnvironment, options: ConnectionOptions): Redi
   const common = {
     password: env.REDIS_PASSWORD,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
-    enableOfflineQueue: options.offlineQueue ?? true,
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
   };
   if (env.REDIS_CLUSTER_NODES) {
@@ -61,11 +58,7 @@ export function connect(env: RedisEnvironment, options: ConnectionOptions): Redi
     });
     // BullMQ's blocking reads must wait out a failover rather than fail: the cluster client
     // retries a command while slots move, as the single client retries while Redis restarts.
-    return new Cluster(nodes, {
-      redisOptions: common,
-      enableReadyCheck: true,
-      enableOfflineQueue: common.enableOfflineQueue,
-    });
+    return new Cluster(nodes, { redisOptions: common, enableReadyCheck: true });
   }
   return new Redis({ host: env.REDIS_HOST, port: env.REDIS_PORT, ...common });
 }

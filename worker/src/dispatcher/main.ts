@@ -31,12 +31,8 @@ export async function dispatch(config: DispatcherConfig): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const reachability = loggedReachability(logger);
   // The dispatcher calls Redis inside its claim transactions: a Redis that is down or stalled
-  // must fail the call at once (the transaction rolls back, its rows go back), not hold the rows.
-  const redis = connect(config, {
-    maxRetriesPerRequest: 1,
-    offlineQueue: false,
-    commandTimeoutMs: 5000,
-  });
+  // must fail the call soon (the transaction rolls back, its rows go back), not hold the rows.
+  const redis = connect(config, { maxRetriesPerRequest: 1, commandTimeoutMs: 5000 });
   reachability.watch(redis, 'redis', 'dispatcher');
   const queue = jobQueue(redis);
   queue.on('error', () => undefined); // the connection's errors are reported once, above
