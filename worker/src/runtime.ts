@@ -89,7 +89,12 @@ export class JobRuntime {
       throw new DelayedError();
     }
     const renew = setInterval(
-      () => void acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease),
+      // A renewal Redis does not answer is tried again at the next tick; the lease outlives two.
+      () => {
+        acquireSlot(connection, tenant, id, config.TENANT_MAX_RUNNING, lease).catch(
+          () => undefined,
+        );
+      },
       lease / 3,
     );
     try {
@@ -163,7 +168,9 @@ export class JobRuntime {
     const controller = await cancellations.register(data.job_id);
     const started = performance.now();
     const progress = throttledProgress((percent) => {
-      void job.updateProgress(percent);
+      // BullMQ's copy of the progress is advisory (the row's is the record): a job Redis lost
+      // under the worker refuses it, and that must not end the process.
+      job.updateProgress(percent).catch(() => undefined);
       void emit('running', percent);
     });
     log.info({ attempt }, 'job started');
