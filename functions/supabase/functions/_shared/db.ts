@@ -85,8 +85,8 @@ export function asUser<T>(
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
   return transaction(sql, async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    await tx.unsafe('set local role authenticated');
+    // Both settings in one round trip; set_config('role', ..., true) is SET LOCAL ROLE.
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
     return work(tx);
   });
 }
