@@ -17,6 +17,7 @@ import {
   type ModelServing,
   type Tensor,
 } from '../dist/client/index.js';
+import { RestModelServing } from '../dist/client/rest.js';
 import { grpcApi, listenGrpc } from '../dist/server/grpc-api.js';
 import { ServingMetrics } from '../dist/server/metrics.js';
 import { ModelStore } from '../dist/server/model-store.js';
@@ -165,5 +166,45 @@ describe('the model-serving client', () => {
     expect(String(failure)).toMatch(/after 3 tries: UNAVAILABLE/);
     expect(outcomes).toEqual(['unavailable', 'unavailable', 'unavailable']);
     down.close();
+  });
+});
+
+describe('the REST client behind an edge', () => {
+  it("sends the edge's credential with every request, and is refused without it", async () => {
+    const seen: (string | undefined)[] = [];
+    const edge = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      if (request.headers.authorization !== 'Basic aGFyaXRhOnNlY3JldA==') {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: 'unauthorized' }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          model_version_status: [
+            { version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${String((edge.address() as AddressInfo).port)}`;
+    try {
+      const signal = AbortSignal.timeout(5000);
+      const behind = new RestModelServing({
+        ...OPTIONS,
+        baseUrl,
+        authorization: 'Basic aGFyaXRhOnNlY3JldA==',
+      });
+      expect((await behind.status('landcover', undefined, signal))[0]?.state).toBe('AVAILABLE');
+      const without = new RestModelServing({ ...OPTIONS, baseUrl });
+      await expect(without.status('landcover', undefined, signal)).rejects.toBeInstanceOf(
+        ModelServingError,
+      );
+      expect(seen).toEqual(['Basic aGFyaXRhOnNlY3JldA==', undefined]);
+    } finally {
+      edge.close();
+    }
   });
 });

@@ -28,6 +28,11 @@ export type { Tensor } from '../wire/tensor.ts';
 export interface RestOptions extends ClientOptions {
   /** TF Serving's REST root, e.g. http://model-serving:8501. */
   baseUrl: string;
+  /**
+   * An `Authorization` header sent with every request: the credential an edge in front of model
+   * serving asks for (an ingress' basic auth, say). TF Serving itself takes none.
+   */
+  authorization?: string;
 }
 
 /** A raw REST answer: its status and bytes. */
@@ -182,9 +187,13 @@ export class RestModelServing implements ModelServing {
       let response: Response;
       let bytes: Uint8Array<ArrayBuffer>;
       try {
+        const headers: Record<string, string> = {};
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        if (this.options.authorization) headers['authorization'] = this.options.authorization;
         response = await fetch(`${this.root}${path}`, {
           method: body === undefined ? 'GET' : 'POST',
-          ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+          headers,
+          ...(body === undefined ? {} : { body }),
           signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
         });
         bytes = new Uint8Array(await response.arrayBuffer());

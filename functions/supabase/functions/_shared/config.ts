@@ -17,6 +17,8 @@ const Environment = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1),
   S3_SECRET_ACCESS_KEY: z.string().min(1),
   MODEL_SERVING_URL: z.url().default('http://127.0.0.1:8501'),
+  /** The Authorization header model serving's edge asks for (its basic auth), when it has one. */
+  MODEL_SERVING_AUTHORIZATION: z.string().min(1).optional(),
   MAX_UPLOAD_BYTES: positive.default(10 * 1024 ** 3),
   UPLOAD_URL_SECONDS: positive.max(7 * 24 * 3600).default(900),
   RESULT_URL_SECONDS: positive.max(7 * 24 * 3600).default(3600),

@@ -32,7 +32,12 @@ export async function handleHealth(request: Request): Promise<Response> {
       model_serving: await check(async () => {
         const response = await fetch(
           `${s.config.MODEL_SERVING_URL.replace(/\/+$/, '')}/v1/models/landcover`,
-          { signal: AbortSignal.timeout(3000) },
+          {
+            signal: AbortSignal.timeout(3000),
+            headers: s.config.MODEL_SERVING_AUTHORIZATION
+              ? { authorization: s.config.MODEL_SERVING_AUTHORIZATION }
+              : {},
+          },
         );
         await response.body?.cancel();
         if (!response.ok) throw new Error(`status ${String(response.status)}`);

@@ -29,6 +29,9 @@ function models(s: Services): RestModelServing {
     timeoutMs: s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000,
     retries: 0,
     backoffMs: 0,
+    ...(s.config.MODEL_SERVING_AUTHORIZATION
+      ? { authorization: s.config.MODEL_SERVING_AUTHORIZATION }
+      : {}),
   });
   return client;
 }
