@@ -32,6 +32,25 @@ function chip(seed: number): number[][][] {
   );
 }
 
+/**
+ * The largest difference over a chip between the softmax of the reference logits (4 classes per
+ * pixel) and the probabilities served, `served(pixel, class)`.
+ */
+function worstProbabilityError(
+  logits: Float64Array,
+  served: (pixel: number, klass: number) => number,
+): number {
+  let worst = 0;
+  for (let p = 0; p < CHIP * CHIP; p++) {
+    const row = Array.from(logits.subarray(p * 4, p * 4 + 4));
+    const top = Math.max(...row);
+    const exp = row.map((l) => Math.exp(l - top));
+    const sum = exp.reduce((a, b) => a + b);
+    exp.forEach((e, k) => (worst = Math.max(worst, Math.abs(e / sum - served(p, k)))));
+  }
+  return worst;
+}
+
 async function call(
   path: string,
   body?: unknown,
@@ -138,15 +157,10 @@ describe('model serving (the TF Serving REST API)', () => {
       const served = predictions[n]!;
       expect(served).toHaveLength(CHIP);
       expect(served[0]).toHaveLength(CHIP);
-      let worst = 0;
-      for (let p = 0; p < CHIP * CHIP; p++) {
-        const logits = Array.from(reference.logits.subarray(p * 4, p * 4 + 4));
-        const top = Math.max(...logits);
-        const exp = logits.map((l) => Math.exp(l - top));
-        const sum = exp.reduce((a, b) => a + b);
-        const probabilities = served[Math.floor(p / CHIP)]![p % CHIP]!;
-        exp.forEach((e, k) => (worst = Math.max(worst, Math.abs(e / sum - probabilities[k]!))));
-      }
+      const worst = worstProbabilityError(
+        reference.logits,
+        (p, k) => served[Math.floor(p / CHIP)]![p % CHIP]![k]!,
+      );
       expect(worst).toBeLessThan(1e-5);
     });
   });
@@ -344,16 +358,9 @@ describe("model serving (TF Serving's gRPC API on 8500)", () => {
     expect(output.tensorContent.length).toBe(CHIP * CHIP * 4 * 4);
     const raw = Buffer.from(output.tensorContent);
     const reference = referencePrediction(instance, CHIP, CHIP);
-    let worst = 0;
-    for (let p = 0; p < CHIP * CHIP; p++) {
-      const logits = Array.from(reference.logits.subarray(p * 4, p * 4 + 4));
-      const top = Math.max(...logits);
-      const exp = logits.map((l) => Math.exp(l - top));
-      const sum = exp.reduce((a, b) => a + b);
-      exp.forEach(
-        (e, k) => (worst = Math.max(worst, Math.abs(e / sum - raw.readFloatLE((p * 4 + k) * 4)))),
-      );
-    }
+    const worst = worstProbabilityError(reference.logits, (p, k) =>
+      raw.readFloatLE((p * 4 + k) * 4),
+    );
     expect(worst).toBeLessThan(1e-5);
   });
 
