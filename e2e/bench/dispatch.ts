@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { defined } from '../src/defined.js';
 import { HaritaSystem } from '../src/system.js';
 import { benchImage } from './images.js';
+import { percentile } from './percentile.js';
 
 /**
  * Jobs through Postgres against today's direct enqueue, alternating in one run, on the whole
@@ -158,10 +159,6 @@ try {
   }
   use('dispatcher');
 
-  const percentile = (values: number[], p: number): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-  };
   const median = (values: number[]): number => percentile(values, 50);
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
   line(

@@ -12,6 +12,7 @@ import { ObjectStoreContainer } from '../src/services/object-store.js';
 import { RedisContainer } from '../src/services/redis.js';
 import { WorkerProcess, workerEnvironment } from '../src/worker-process.js';
 import { benchImage } from './images.js';
+import { percentile } from './percentile.js';
 
 /**
  * Enqueue-to-start latency and throughput of small buffer jobs through the kit's worker
@@ -108,11 +109,6 @@ try {
     const { done } = await finished(side, burst);
     return { latencies, throughput: BURST / ((Math.max(...done) - burstStart) / 1000) };
   }
-
-  const percentile = (values: number[], p: number): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-  };
 
   // Warm-up, not measured: the kit's first jobs also pay for loading modules and opening S3
   // connections (about 200 ms for the first twenty, measured), which is start-up, not overhead.

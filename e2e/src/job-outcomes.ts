@@ -1,5 +1,24 @@
 import type { HaritaSystem } from './system.js';
 
+/** How many of the jobs are still queued or running. */
+export function openJobs(system: HaritaSystem, ids: string[]): Promise<number> {
+  return system.count(
+    `select count(*)::int as n from public.jobs where id = any($1) and status in ('queued', 'running')`,
+    [ids],
+  );
+}
+
+/** Waits until the dispatchers have marked every one of the jobs dispatched. */
+export async function allDispatched(system: HaritaSystem, ids: string[]): Promise<void> {
+  while (
+    (await system.count(
+      'select count(*)::int as n from public.jobs where id = any($1) and dispatched_at is not null',
+      [ids],
+    )) < ids.length
+  )
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /**
  * Waits until none of the jobs is queued or running.
  * @throws naming how many are still open after `timeoutMs`
@@ -11,10 +30,7 @@ export async function allEnded(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await system.count(
-      `select count(*)::int as n from public.jobs where id = any($1) and status in ('queued', 'running')`,
-      [ids],
-    );
+    const open = await openJobs(system, ids);
     if (open === 0) return;
     if (Date.now() > deadline) throw new Error(`${String(open)} jobs still open`);
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -5,7 +5,7 @@ import { ApiClient } from '@harita/demo/api-client';
 import { jobQueue } from '@harita/queue';
 import { Redis } from 'ioredis';
 import { defined } from '../src/defined.js';
-import { allEnded, notExactlyOnce } from '../src/job-outcomes.js';
+import { allDispatched, allEnded, notExactlyOnce } from '../src/job-outcomes.js';
 import { HaritaSystem } from '../src/system.js';
 
 // Jobs through Postgres, on production's topology (an API with no Redis, dispatchers between the
@@ -68,13 +68,7 @@ describe('jobs through Postgres', () => {
     // The workers wait meanwhile, so all 50 are in Redis, dispatched and not yet run, at the kill.
     for (const worker of system.workers) worker.signal('SIGSTOP');
     const ids = await submit(50);
-    while (
-      (await system.count(
-        'select count(*)::int as n from public.jobs where id = any($1) and dispatched_at is not null',
-        [ids],
-      )) < ids.length
-    )
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await allDispatched(system, ids);
     await run('docker', ['kill', system.redis.getId()]);
     await run('docker', ['start', system.redis.getId()]);
     for (const worker of system.workers) worker.signal('SIGCONT');
@@ -121,12 +115,7 @@ describe('jobs through Postgres', () => {
     const connection = new Redis({ ...system.redis.connectionOptions() });
     const queue = jobQueue(connection);
     const before = await submit(40);
-    const dispatched = () =>
-      system.count(
-        'select count(*)::int as n from public.jobs where id = any($1) and dispatched_at is not null',
-        [before],
-      );
-    while ((await dispatched()) < before.length) await new Promise((r) => setTimeout(r, 20));
+    await allDispatched(system, before);
     const recorded = () =>
       system.count('select count(*)::int as n from public.jobs where tenant_id = $1', [tenant.id]);
     const rowsBefore = await recorded();
