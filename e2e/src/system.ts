@@ -126,7 +126,9 @@ export class HaritaSystem {
       for (let i = 0; i < options.workers; i++) await system.addWorker();
       return system;
     } catch (error) {
-      await system.stop();
+      await system.stop().catch((stopping: unknown) => {
+        console.error(stopping);
+      });
       throw error;
     }
   }
@@ -238,7 +240,9 @@ export class HaritaSystem {
         console.error(
           `a worker or dispatcher exited (${String(child.exitCode)}) during the run:\n${child.stderr.slice(-4000)}`,
         );
-    await Promise.allSettled([...this.workers, ...this.dispatchers].map((w) => w.stop()));
+    const stopped = await Promise.allSettled(
+      [...this.workers, ...this.dispatchers].map((w) => w.stop()),
+    );
     if (this.apiProcess?.exitCode != null)
       console.error(
         `the API exited (${String(this.apiProcess.exitCode)}) during the run:\n${this.apiProcess.log.slice(-4000)}`,
@@ -251,5 +255,7 @@ export class HaritaSystem {
       this.store.stop(),
       this.models.stop(),
     ]);
+    const hung = stopped.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    if (hung.length) throw new AggregateError(hung, hung.map((e) => e.message).join('\n'));
   }
 }

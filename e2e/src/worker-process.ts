@@ -77,10 +77,26 @@ export class WorkerProcess {
     this.child.kill(signal);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM, and its exit awaited.
+   * @throws when it has not exited within `timeoutMs` (it is then killed): a stop that hangs is a
+   *   fault of the program, which bounds its own shutdown.
+   */
+  async stop(timeoutMs = 60_000): Promise<void> {
     if (this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');
-    await this.exited;
+    const timedOut = Symbol('timed out');
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      this.exited,
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs, timedOut))),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== timedOut) return;
+    this.child.kill('SIGKILL');
+    throw new Error(
+      `pid ${String(this.pid)} still running ${String(timeoutMs)} ms after SIGTERM; its log ends:\n${this.lines.slice(-10).join('\n')}`,
+    );
   }
 }
 

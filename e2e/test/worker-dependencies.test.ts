@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobQueue } from '@harita/queue';
 import { Redis } from 'ioredis';
+import { defined } from '../src/defined.js';
 import { JobEventsReceiver } from '../src/job-events-receiver.js';
 import { smallBufferJob } from '../src/jobs.js';
 import {
@@ -66,7 +67,11 @@ beforeAll(async () => {
     JobEventsReceiver.start(SERVICE_ROLE_KEY),
   ]);
   await store.client().makeBucket(bucket);
-  worker = await WorkerProcess.start({
+  worker = await WorkerProcess.start(env());
+});
+
+function env(): Record<string, string> {
+  return {
     REDIS_HOST: '127.0.0.1',
     REDIS_PORT: String(redisPort),
     REDIS_PASSWORD: 'harita-redis-password',
@@ -77,8 +82,8 @@ beforeAll(async () => {
     S3_ACCESS_KEY_ID: store.accessKey,
     S3_SECRET_ACCESS_KEY: store.secretKey,
     HEALTH_PORT: '19410',
-  });
-});
+  };
+}
 
 afterAll(async () => {
   await worker.stop();
@@ -140,5 +145,27 @@ describe('the worker when its dependencies are down', () => {
       reason: 'HTTP 503',
     });
     expect((await readiness()).body).toEqual({ status: 'ready', failing: [], unreachable: [] });
+  });
+
+  it('stops on SIGTERM within its grace period when Redis is gone, and says so', async () => {
+    await worker.stop();
+    worker = await WorkerProcess.start({ ...env(), SHUTDOWN_GRACE_SECONDS: '2' });
+    await until('readiness', async () => (await readiness()).code === 200);
+    // Killed, not stopped: a crashed Redis, or a cluster's node that died, never confirms a close.
+    await run('docker', ['kill', defined(redis, 'redis').getId()]);
+    await worker.logged('redis unreachable, retrying', 10_000);
+    const signalled = Date.now();
+    worker.signal('SIGTERM');
+    const code = await Promise.race([
+      worker.exited,
+      new Promise((resolve) => setTimeout(resolve, 30_000, 'still running after 30 s')),
+    ]);
+    expect(code).toBe(0);
+    // The grace period, then SHUTDOWN_CLOSE_SECONDS (5 s) for Redis to confirm, and a margin.
+    expect(Date.now() - signalled).toBeLessThan(2000 + 5000 + 3000);
+    expect(worker.records.find((r) => r.msg === 'stopped without Redis confirming')).toMatchObject({
+      level: 40,
+      waitedSeconds: 7,
+    });
   });
 });

@@ -159,7 +159,11 @@ describe('production', () => {
       'minio/root-user',
     ]);
     const drain = Number(container.env?.find((e) => e.name === 'SHUTDOWN_GRACE_SECONDS')?.value);
-    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drain);
+    // SIGTERM waits the drain, then up to SHUTDOWN_CLOSE_SECONDS for Redis to confirm the close.
+    const close = /SHUTDOWN_CLOSE_SECONDS = (\d+)/.exec(
+      readFileSync(new URL('../../worker/src/shutdown.ts', import.meta.url), 'utf8'),
+    )?.[1];
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drain + Number(close));
     expect(container.env?.find((e) => e.name === 'WORKER_CONCURRENCY')?.value).toBe('5');
   });
 

@@ -11,7 +11,7 @@ import { createMetrics } from './metrics.js';
 import { modelServingClient } from './model-serving/client.js';
 import { loggedReachability } from './reachability.js';
 import { JobRuntime } from './runtime.js';
-import { onStopSignal } from './shutdown.js';
+import { onStopSignal, SHUTDOWN_CLOSE_SECONDS, settlesWithin } from './shutdown.js';
 
 /** How often the object store is probed, so an outage is logged even when no job meets it. */
 const OBJECT_STORE_PROBE_MS = 5000;
@@ -95,7 +95,10 @@ export async function work(config: Config): Promise<void> {
       'stopping: no new jobs, finishing running ones',
     );
     void (async () => {
-      await runtime.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      const waitedSeconds = config.SHUTDOWN_GRACE_SECONDS + SHUTDOWN_CLOSE_SECONDS;
+      const closing = runtime.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      if (!(await settlesWithin(closing, waitedSeconds * 1000)))
+        logger.warn({ waitedSeconds }, 'stopped without Redis confirming');
       clearInterval(probe);
       health.close();
       await CodecPool.shared().close();

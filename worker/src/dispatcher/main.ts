@@ -8,7 +8,7 @@ import { loggedReachability } from '../reachability.js';
 import type { DispatcherConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createDispatcherMetrics } from './metrics.js';
-import { onStopSignal } from '../shutdown.js';
+import { onStopSignal, SHUTDOWN_CLOSE_SECONDS, settlesWithin } from '../shutdown.js';
 
 /** The channel the jobs table's triggers notify on a new job or a cancel. */
 const CHANNEL = 'harita_dispatch';
@@ -83,10 +83,18 @@ export async function dispatch(config: DispatcherConfig): Promise<void> {
     clearInterval(poll);
     clearInterval(reconcile);
     void (async () => {
-      await dispatcher.wake().catch(() => undefined);
+      const closing = (async () => {
+        await dispatcher.wake().catch(() => undefined);
+        await sql.end({ timeout: SHUTDOWN_CLOSE_SECONDS });
+        await queue.close();
+      })();
+      // The pass's Redis commands time out on their own; the bound is for a close nobody answers.
+      if (!(await settlesWithin(closing, 2 * SHUTDOWN_CLOSE_SECONDS * 1000)))
+        logger.warn(
+          { waitedSeconds: 2 * SHUTDOWN_CLOSE_SECONDS },
+          'stopped before the pass under way ended',
+        );
       health.close();
-      await sql.end({ timeout: 5 });
-      await queue.close();
       redis.disconnect();
       logger.info('stopped');
       process.exit(0);
