@@ -52,6 +52,21 @@ export interface Outcome {
  * every job ran once.
  */
 export async function notExactlyOnce(system: HaritaSystem, ids: string[]): Promise<Outcome[]> {
+  return (await outcomes(system, ids)).filter((o) => !endedOnce(o) || o.starts !== 1);
+}
+
+/**
+ * The jobs that did not end exactly once, as a user sees them: not succeeded, or with other than
+ * one terminal event. Runs are not counted. Empty when every job ended once.
+ */
+export async function notEndedOnce(system: HaritaSystem, ids: string[]): Promise<Outcome[]> {
+  return (await outcomes(system, ids)).filter((o) => !endedOnce(o));
+}
+
+const endedOnce = (o: Outcome): boolean => o.status === 'succeeded' && o.terminal === 1;
+
+/** Each job's status, terminal events and starts across every worker. */
+async function outcomes(system: HaritaSystem, ids: string[]): Promise<Outcome[]> {
   const rows = await system.admin.query<{ id: string; status: string; terminal: number }>(
     `select j.id, j.status,
             count(e.*) filter (where e.status in ('succeeded', 'failed', 'canceled'))::int as terminal
@@ -66,7 +81,7 @@ export async function notExactlyOnce(system: HaritaSystem, ids: string[]): Promi
         const id = String(record['job']);
         starts.set(id, (starts.get(id) ?? 0) + 1);
       }
-  const outcomes = ids.map((id) => {
+  return ids.map((id) => {
     const row = rows.rows.find((r) => r.id === id);
     return {
       id,
@@ -75,5 +90,4 @@ export async function notExactlyOnce(system: HaritaSystem, ids: string[]): Promi
       starts: starts.get(id) ?? 0,
     };
   });
-  return outcomes.filter((o) => o.status !== 'succeeded' || o.terminal !== 1 || o.starts !== 1);
 }

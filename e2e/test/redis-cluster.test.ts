@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@harita/demo/api-client';
 import { QUEUE_PREFIX } from '@harita/queue';
 import { defined } from '../src/defined.js';
-import { allEnded, notExactlyOnce, openJobs } from '../src/job-outcomes.js';
+import { allEnded, notEndedOnce, notExactlyOnce, openJobs } from '../src/job-outcomes.js';
 import { HaritaSystem } from '../src/system.js';
 
 // The queue on a real Redis Cluster (3 masters, 3 replicas, from the offline or public redis
@@ -73,6 +73,9 @@ describe('the queue on a Redis Cluster', () => {
     expect(promoted, await cluster.describe(up)).not.toBe(killed);
     await cluster.untilHealthy(up);
     await allEnded(system, ids);
-    expect(await notExactlyOnce(system, ids)).toEqual([]);
+    // Replication to the replica is asynchronous: a start that the old master acknowledged and
+    // had not passed on is lost with it, and that job is handed out again while its first run
+    // goes on. Its outcome is still recorded once (docs/job-lifecycle.md, what each fault does).
+    expect(await notEndedOnce(system, ids)).toEqual([]);
   });
 });
