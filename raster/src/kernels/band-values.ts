@@ -41,8 +41,11 @@ export function readPhysical(
 ): void {
   const { values, nodataLow, nodataHigh, scale, offset, mask } = reading;
   const identity = scale === 1 && offset === 0;
+  // The engine's native conversion widens every sample type exactly, and leaves the loop below
+  // reading one array type: indexing the union of typed arrays made it several times slower.
+  out.set(values.subarray(from, from + count));
   for (let i = 0; i < count; i++) {
-    const raw = values[from + i]!;
+    const raw = out[i]!;
     if (
       raw !== raw ||
       (raw >= nodataLow && raw <= nodataHigh) ||
@@ -50,8 +53,8 @@ export function readPhysical(
     ) {
       valid[i] = 0;
       out[i] = Number.NaN;
-    } else {
-      out[i] = identity ? raw : raw * scale + offset;
+    } else if (!identity) {
+      out[i] = raw * scale + offset;
     }
   }
 }

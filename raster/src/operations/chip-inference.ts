@@ -101,6 +101,21 @@ function checkGrid(options: ChipInferenceOptions): void {
   }
 }
 
+/** Writes `values` x scale + offset (NaN as 0) into every `stride`-th element of `input` from `band`. */
+function interleave(
+  values: Float64Array,
+  input: Float32Array,
+  band: number,
+  stride: number,
+  scale: number,
+  offset: number,
+): void {
+  for (let p = 0, i = band; p < values.length; p++, i += stride) {
+    const value = values[p]!;
+    input[i] = value === value ? value * scale + offset : 0;
+  }
+}
+
 /** Reads and normalizes the input rows a row of chips needs. */
 async function readChipRow(
   reader: RasterReader,
@@ -126,22 +141,20 @@ async function readChipRow(
   const physical = new Float64Array(pixels);
   const scale = options.scale ?? 1;
   const offset = options.offset ?? 0;
-  bands.forEach((band, b) => {
+  const stride = bands.length;
+  for (let b = 0; b < stride; b++) {
     readPhysical(
-      bandReading(reader.info, band, window.bands[b]!, window.masks[b]!),
+      bandReading(reader.info, bands[b]!, window.bands[b]!, window.masks[b]!),
       0,
       pixels,
       physical,
       valid,
     );
-    for (let p = 0; p < pixels; p++) {
-      const value = physical[p]!;
-      input[p * bands.length + b] = value === value ? value * scale + offset : 0;
-    }
-  });
+    interleave(physical, input, b, stride, scale, offset);
+  }
   // A pixel with any band missing feeds the model zeros, as padding does.
   for (let p = 0; p < pixels; p++) {
-    if (valid[p] === 0) input.fill(0, p * bands.length, (p + 1) * bands.length);
+    if (valid[p] === 0) for (let b = 0; b < stride; b++) input[p * stride + b] = 0;
   }
   const rows = Math.min(core, height - y);
   return {
@@ -190,19 +203,23 @@ function keepCentre(
   const x = column * core;
   const columns = Math.min(core, width - x);
   const chipPixels = chip * chip;
+  const { classIds, valid, probabilities } = row;
+  const predicted = prediction.classIds;
   for (let ry = 0; ry < row.rows; ry++) {
-    const inputRow = row.y + ry - row.inputY;
+    const outRow = ry * width + x;
+    const sourceRow = slot * chipPixels + (ry + halo) * chip + halo;
+    const validRow = (row.y + ry - row.inputY) * width + x;
     for (let rx = 0; rx < columns; rx++) {
-      const out = ry * width + x + rx;
-      const source = slot * chipPixels + (ry + halo) * chip + rx + halo;
-      const valid = row.valid[inputRow * width + x + rx] === 1;
-      row.classIds[out] = valid ? prediction.classIds[source]! : CLASS_NODATA;
-      if (row.probabilities) {
-        for (let k = 0; k < classCount; k++) {
-          row.probabilities[out * classCount + k] = valid
-            ? prediction.probabilities![source * classCount + k]!
-            : PROBABILITY_NODATA;
-        }
+      classIds[outRow + rx] =
+        valid[validRow + rx] === 1 ? predicted[sourceRow + rx]! : CLASS_NODATA;
+    }
+    if (!probabilities) continue;
+    for (let rx = 0; rx < columns; rx++) {
+      const out = (outRow + rx) * classCount;
+      const source = (sourceRow + rx) * classCount;
+      const kept = valid[validRow + rx] === 1;
+      for (let k = 0; k < classCount; k++) {
+        probabilities[out + k] = kept ? prediction.probabilities![source + k]! : PROBABILITY_NODATA;
       }
     }
   }

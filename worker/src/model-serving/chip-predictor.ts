@@ -21,6 +21,15 @@ function argmax(probabilities: Float32Array, pixels: number, classes: number): U
   return ids;
 }
 
+/** The first value that is not a class id in [0, classes), if any. */
+function firstOutside(values: ArrayLike<number>, classes: number): number | undefined {
+  for (let i = 0; i < values.length; i++) {
+    const id = values[i]!;
+    if (!(id >= 0 && id < classes && Number.isInteger(id))) return id;
+  }
+  return undefined;
+}
+
 /**
  * Predicts batches of chips ([count, chip, chip, bands] float32) through model serving's Predict,
  * to class ids ([count, chip, chip] UInt8) and, with the probabilities signature, the
@@ -54,15 +63,13 @@ export function chipPredictor(client: ModelServing, model: SegmentationModel): P
         `it answered ${String(output.values.length)} values; ${String(expected)} were expected`,
       );
     if (model.output === 'class_ids') {
-      const bad = output.values.find(
-        (id) => id < 0 || id >= model.classCount || !Number.isInteger(id),
-      );
+      const bad = firstOutside(output.values, model.classCount);
       if (bad !== undefined)
         throw modelError(
           model,
           `class id ${String(bad)} is not one of its ${String(model.classCount)} classes`,
         );
-      return { classIds: Uint8Array.from(output.values) };
+      return { classIds: new Uint8Array(output.values) };
     }
     if (output.dtype !== 'float32') throw modelError(model, 'its probabilities are not float32');
     return {
