@@ -191,6 +191,7 @@ export class HaritaSystem {
       id,
       token: await sign({
         role: 'authenticated',
+        aud: 'authenticated',
         app_metadata: { tenant_id: id },
         sub: crypto.randomUUID(),
       }),
