@@ -36,6 +36,18 @@ export function datasetKey(tenantId: string, datasetId: string, file: string): s
   return `${tenantPrefix(tenantId)}datasets/${uuid(datasetId, 'dataset id')}/${name(file, 'file name')}`;
 }
 
+/**
+ * Where the API has clients PUT an upload: outside every key the worker reads, so a presigned
+ * URL reaches nothing that is read; the API copies what it validated to the dataset's key. The
+ * bucket's lifecycle rule expires this prefix, and the API's sweep removes each object.
+ */
+export const UPLOAD_STAGING_PREFIX = 'uploads/';
+
+/** A dataset's upload under the staging prefix: `uploads/{tenant}/{dataset}/{nonce}` (uuids). */
+export function stagingKey(tenantId: string, datasetId: string, nonce: string): string {
+  return `${UPLOAD_STAGING_PREFIX}${uuid(tenantId, 'tenant id')}/${uuid(datasetId, 'dataset id')}/${uuid(nonce, 'upload nonce')}`;
+}
+
 export function resultPrefix(tenantId: string, jobId: string): string {
   return `${tenantPrefix(tenantId)}jobs/${uuid(jobId, 'job id')}/`;
 }

@@ -5,7 +5,9 @@ import {
   datasetKey,
   parseObjectKey,
   resultKey,
+  stagingKey,
   tenantPrefix,
+  UPLOAD_STAGING_PREFIX,
 } from '../src/index.js';
 
 const tenant = '0b9f4a4e-3c1d-4c55-9b1e-6d7f0c2a1e01';
@@ -67,5 +69,13 @@ describe('object keys', () => {
     const theirs = datasetKey(other, dataset, 'scene.tif');
     expect(() => assertTenantKey(tenant, theirs)).toThrow(/outside tenant/);
     expect(assertTenantKey(other.toUpperCase(), theirs).tenantId).toBe(other);
+  });
+
+  it('puts uploads under the staging prefix, outside every tenant prefix the worker reads', () => {
+    const key = stagingKey(tenant.toUpperCase(), dataset, job);
+    expect(key).toBe(`uploads/${tenant}/${dataset}/${job}`);
+    expect(key.startsWith(UPLOAD_STAGING_PREFIX)).toBe(true);
+    expect(() => parseObjectKey(key)).toThrow(InvalidObjectKeyError);
+    expect(() => stagingKey(tenant, dataset, '../x')).toThrow(/upload nonce is not a UUID/);
   });
 });

@@ -19,9 +19,10 @@ test('a dataset: presigned upload, completion records size, bands, type and CRS;
     expires_at: string;
   };
   assertEquals(upload.method, 'PUT');
+  // The upload goes to a staging key of its own; /complete copies it to the dataset's key.
   assertMatch(
     upload.url,
-    new RegExp(`/tenants/${tenant.id}/datasets/${String(dataset['id'])}/field\\.tif\\?`),
+    new RegExp(`/uploads/${tenant.id}/${String(dataset['id'])}/[0-9a-f-]{36}\\?`),
   );
   assert(Date.parse(upload.expires_at) > Date.now(), 'the URL expires in the future');
   // The store holds the signed size and type: another size is refused.

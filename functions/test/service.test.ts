@@ -24,6 +24,7 @@ test('the OpenAPI 3.1 document at /openapi.json describes every endpoint with th
   assertEquals(document.openapi, '3.1.0');
   assertEquals(Object.keys(document.paths).sort(), [
     '/datasets',
+    '/datasets/sweep',
     '/datasets/{id}',
     '/datasets/{id}/complete',
     '/health',

@@ -1,11 +1,13 @@
 // One-shot: creates the bucket (S3_BUCKET) where it does not exist, waiting up to a minute for
-// the store to answer. The local stack runs it before the API and the worker start.
+// the store to answer, and gives it the lifecycle rule that expires the API's staging uploads.
+// The local stack runs it before the API and the worker start.
 import {
   CreateBucketCommand,
   HeadBucketCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { ensureUploadExpiry } from './upload-expiry.js';
 
 const bucket = process.env['S3_BUCKET'] ?? 'harita';
 const s3 = new S3Client({
@@ -37,5 +39,13 @@ for (;;) {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+try {
+  await ensureUploadExpiry(s3, bucket);
+  console.log(`bucket ${bucket}: staging uploads expire after a day`);
+} catch (error) {
+  console.error(
+    `bucket ${bucket}: the lifecycle rule for staging uploads was refused (${error instanceof Error ? error.message : String(error)}); the API's sweep alone removes them`,
+  );
 }
 s3.destroy();

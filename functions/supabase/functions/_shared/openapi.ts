@@ -112,6 +112,12 @@ const paging = [
   },
   { name: 'cursor', in: 'query', schema: { type: 'string' } },
 ];
+/** Submissions: rate limited per tenant, and idempotent under a key. */
+const idempotencyKey = header(
+  'Idempotency-Key',
+  'a retry with the same key and body answers the first answer (same status and body, Idempotent-Replayed: true) and records nothing more; per tenant, kept a day; only a 2xx answer is kept; the key with another body is 422 idempotency_key_reused, a malformed one 400 invalid_idempotency_key',
+  { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
+);
 
 /** The API's OpenAPI 3.1 document, its schemas generated from the zod schemas the code checks with. */
 export function openApiDocument(): object {
@@ -140,11 +146,23 @@ export function openApiDocument(): object {
     paths: {
       '/datasets': {
         post: {
-          summary: 'Create a dataset and a presigned upload URL',
+          summary: 'Create a dataset and a single-use presigned upload URL',
+          parameters: [idempotencyKey],
           requestBody: body('DatasetCreate'),
           responses: {
             '201': answer('the dataset and its upload (method, url, headers, expires_at)'),
-            '413': answer('over the upload limit', 'Error'),
+            '413': answer(
+              "over the upload limit, or alone over your tenant's pending bytes (max_pending_bytes)",
+              'Error',
+            ),
+            '409': answer(
+              'idempotency_key_in_progress: the first request under the key is still running (Retry-After)',
+              'Error',
+            ),
+            '429': answer(
+              "pending_uploads_limit: your tenant's pending uploads (max_pending_datasets) or their declared bytes (max_pending_bytes) are at their cap; or rate_limited (Retry-After)",
+              'Error',
+            ),
             ...errors,
           },
         },
@@ -161,6 +179,17 @@ export function openApiDocument(): object {
           responses: { '200': answer('a page', 'DatasetPage'), ...errors },
         },
       },
+      '/datasets/sweep': {
+        post: {
+          summary:
+            'Reject uploads not completed in time and remove expired staging uploads (service role only; for a scheduler)',
+          responses: {
+            '200': answer('what it did: {abandoned, staging_removed, keys_expired}'),
+            '403': answer('not the service role', 'Error'),
+            '401': errors['401'],
+          },
+        },
+      },
       '/datasets/{id}': {
         get: {
           summary: 'Read a dataset',
@@ -174,7 +203,14 @@ export function openApiDocument(): object {
           parameters: [id('id')],
           responses: {
             '200': answer('ready', 'Dataset'),
-            '409': answer('not uploaded, or not pending', 'Error'),
+            '409': answer(
+              'not uploaded, not pending, completion_in_progress, or upload_changed during the copy',
+              'Error',
+            ),
+            '410': answer(
+              "upload_expired: not completed within an hour of its URL's expiry; rejected",
+              'Error',
+            ),
             '422': answer('not a GeoTIFF this platform reads: rejected and removed', 'Error'),
             ...errors,
           },
@@ -183,11 +219,18 @@ export function openApiDocument(): object {
       '/jobs': {
         post: {
           summary: 'Create and enqueue a job',
+          parameters: [idempotencyKey],
           requestBody: body('JobCreate'),
           responses: {
             '201': answer('the job', 'Job'),
-            '409': answer('its dataset is not ready', 'Error'),
-            '429': answer("past your tenant's queued-job quota (Retry-After)", 'Error'),
+            '409': answer(
+              'its dataset is not ready, or idempotency_key_in_progress (Retry-After)',
+              'Error',
+            ),
+            '429': answer(
+              "quota_exceeded: past your tenant's queued-job quota, or rate_limited: past its submissions a minute (Retry-After)",
+              'Error',
+            ),
             ...errors,
           },
         },

@@ -3,7 +3,10 @@ import type { Config } from './config.ts';
 import { ApiError } from './http.ts';
 import { reachability } from './reachability.ts';
 
-/** The object store through S3's REST API, path-style: presigned URLs, HEAD and range reads. */
+/**
+ * The object store through S3's REST API, path-style: presigned URLs, HEAD, range reads, server-side
+ * copies and deletes.
+ */
 export class Storage {
   private readonly client: AwsClient;
 
@@ -17,8 +20,12 @@ export class Storage {
   }
 
   private url(key: string, endpoint = this.config.S3_ENDPOINT): URL {
-    const path = key.split('/').map(encodeURIComponent).join('/');
-    return new URL(`${endpoint.replace(/\/+$/, '')}/${this.config.S3_BUCKET}/${path}`);
+    return new URL(`${endpoint.replace(/\/+$/, '')}${this.path(key)}`);
+  }
+
+  /** The object's path in the bucket, as a request line and x-amz-copy-source name it. */
+  private path(key: string): string {
+    return `/${this.config.S3_BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
 
   /**
@@ -48,12 +55,91 @@ export class Storage {
     return signed.url;
   }
 
-  /** The object's size, or null when there is none. */
-  async size(key: string): Promise<number | null> {
+  /** The object's size and ETag, or null when there is none. */
+  async head(key: string): Promise<ObjectHead | null> {
     const response = await this.send(key, { method: 'HEAD' });
     if (response.status === 404) return null;
     if (!response.ok) throw unavailable(`HEAD answered ${String(response.status)}`);
-    return Number(response.headers.get('content-length'));
+    return {
+      size: Number(response.headers.get('content-length')),
+      etag: response.headers.get('etag') ?? '',
+    };
+  }
+
+  /**
+   * Copies `source` to `target` inside the bucket, server-side: in one request up to `partBytes`
+   * bytes (S3 copies at most 5 GiB so), in parts of `partBytes` past it. The copy is of the very
+   * object `head` describes: every request names its ETag, and the source is looked at again
+   * after, since some stores ignore that precondition; a change is refused and the copy removed.
+   * @throws ApiError 409 `upload_changed` when the source is no longer that object, 503 when the
+   * store does not answer
+   */
+  async copy(
+    source: string,
+    target: string,
+    head: ObjectHead,
+    partBytes = MAX_COPY_BYTES,
+  ): Promise<void> {
+    const from = {
+      'x-amz-copy-source': this.path(source),
+      'x-amz-copy-source-if-match': head.etag,
+    };
+    if (head.size <= partBytes) {
+      await copyAnswer(await this.send(target, { method: 'PUT', headers: from }));
+    } else {
+      await this.copyInParts(target, head, partBytes, from);
+    }
+    // Some stores (Ceph RGW 16) ignore the copy's precondition: the source is looked at again.
+    const after = await this.head(source);
+    if (after?.etag !== head.etag) {
+      await this.delete(target);
+      throw changed();
+    }
+  }
+
+  /** A multipart upload of `partBytes` copies; aborted when any part fails. */
+  private async copyInParts(
+    target: string,
+    head: ObjectHead,
+    partBytes: number,
+    from: Record<string, string>,
+  ): Promise<void> {
+    const started = await this.send(target, { method: 'POST' }, 'uploads');
+    const upload = /<UploadId>([^<]+)<\/UploadId>/.exec(await started.text())?.[1];
+    if (!started.ok || !upload)
+      throw unavailable(`starting a copy in parts answered ${String(started.status)}`);
+    const query = (more = '') => `uploadId=${encodeURIComponent(upload)}${more}`;
+    try {
+      const parts: string[] = [];
+      for (let at = 0; at < head.size; at += partBytes) {
+        const range = `bytes=${String(at)}-${String(Math.min(at + partBytes, head.size) - 1)}`;
+        const answer = await copyAnswer(
+          await this.send(
+            target,
+            { method: 'PUT', headers: { ...from, 'x-amz-copy-source-range': range } },
+            query(`&partNumber=${String(parts.length + 1)}`),
+          ),
+        );
+        const etag = /<ETag>([^<]+)<\/ETag>/.exec(answer)?.[1];
+        if (!etag) throw unavailable('a part copy answered no ETag');
+        parts.push(etag);
+      }
+      const list = parts
+        .map(
+          (etag, i) => `<Part><PartNumber>${String(i + 1)}</PartNumber><ETag>${etag}</ETag></Part>`,
+        )
+        .join('');
+      await copyAnswer(
+        await this.send(
+          target,
+          { method: 'POST', body: `<CompleteMultipartUpload>${list}</CompleteMultipartUpload>` },
+          query(),
+        ),
+      );
+    } catch (error) {
+      await (await this.send(target, { method: 'DELETE' }, query())).body?.cancel();
+      throw error;
+    }
   }
 
   /** Bytes [offset, offset + length) of the object (fewer at its end). */
@@ -66,8 +152,15 @@ export class Storage {
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  /**
+   * Removes the object; none there is no failure.
+   * @throws ApiError 503 when the store does not answer or refuses
+   */
   async delete(key: string): Promise<void> {
-    await (await this.send(key, { method: 'DELETE' })).body?.cancel();
+    const response = await this.send(key, { method: 'DELETE' });
+    await response.body?.cancel();
+    if (!response.ok && response.status !== 404)
+      throw unavailable(`DELETE answered ${String(response.status)}`);
   }
 
   /** The bucket answers. */
@@ -83,10 +176,12 @@ export class Storage {
     if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
   }
 
-  private async send(key: string, init: RequestInit): Promise<Response> {
+  private async send(key: string, init: RequestInit, query = ''): Promise<Response> {
+    const url = this.url(key);
+    url.search = query;
     try {
       return await reachability.observe(STORE, 'requests', () =>
-        this.client.fetch(this.url(key), {
+        this.client.fetch(url, {
           ...init,
           signal: AbortSignal.timeout(15_000),
         }),
@@ -95,6 +190,36 @@ export class Storage {
       throw unavailable((error as Error).message);
     }
   }
+}
+
+/** What a HEAD tells of an object. */
+export interface ObjectHead {
+  /** Bytes. */
+  size: number;
+  etag: string;
+}
+
+/** The most one CopyObject request copies (S3's limit); larger objects are copied in parts. */
+export const MAX_COPY_BYTES = 5 * 1024 ** 3;
+
+const changed = () =>
+  new ApiError(
+    409,
+    'upload_changed',
+    'the upload changed while it was being completed: complete it again',
+  );
+
+/**
+ * The body of a copy's answer. S3 may answer 200 and put the error in the body (for a copy and
+ * for completing a multipart upload), so both are read.
+ * @throws ApiError 409 `upload_changed` for a failed precondition, 503 for any other failure
+ */
+async function copyAnswer(response: Response): Promise<string> {
+  const text = await response.text();
+  if (response.status === 412 || /<Code>PreconditionFailed<\/Code>/.test(text)) throw changed();
+  if (!response.ok || /<Error>/.test(text))
+    throw unavailable(`a copy answered ${String(response.status)}: ${text.slice(0, 200)}`);
+  return text;
 }
 
 /** The object store's name in the log, as the worker names it. */

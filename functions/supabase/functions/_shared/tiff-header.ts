@@ -19,10 +19,31 @@ const TAG = {
   width: 256,
   height: 257,
   bitsPerSample: 258,
+  compression: 259,
+  stripOffsets: 273,
   samplesPerPixel: 277,
+  rowsPerStrip: 278,
+  stripByteCounts: 279,
+  planarConfiguration: 284,
+  tileWidth: 322,
+  tileLength: 323,
+  tileOffsets: 324,
+  tileByteCounts: 325,
   sampleFormat: 339,
   geoKeyDirectory: 34735,
 } as const;
+const KNOWN_TAGS = new Set<number>(Object.values(TAG));
+/** Tags that list one value per strip or tile: long, but read whole to check every block. */
+const BLOCK_TAGS = new Set<number>([
+  TAG.stripOffsets,
+  TAG.stripByteCounts,
+  TAG.tileOffsets,
+  TAG.tileByteCounts,
+]);
+const MAX_VALUES = 65536;
+const MAX_BLOCKS = 1 << 20;
+const UNCOMPRESSED = 1;
+const PLANAR_SEPARATE = 2;
 const TYPE_SIZES: Record<number, number> = {
   1: 1,
   2: 1,
@@ -40,32 +61,114 @@ const TYPE_SIZES: Record<number, number> = {
   17: 8,
   18: 8,
 };
-const DATA_TYPES: Record<string, string> = {
-  '1:8': 'Byte',
-  '1:16': 'UInt16',
-  '1:32': 'UInt32',
-  '2:8': 'Int8',
-  '2:16': 'Int16',
-  '2:32': 'Int32',
-  '3:32': 'Float32',
-  '3:64': 'Float64',
-};
-const PROJECTED_CRS_KEY = 3072;
-const GEOGRAPHIC_CRS_KEY = 2048;
-const USER_DEFINED = 32767;
-
 const fail = (message: string): never => {
   throw new RasterHeaderError(message);
 };
 
+const FORMAT = { uint: 1, int: 2, float: 3, void: 4, complexInt: 5, complexFloat: 6 } as const;
+
+/**
+ * The type samples of `bits` bits in SampleFormat `format` are read as, by the raster engine as by
+ * GDAL (raster/src/tiff/sample-type.ts): unsigned integers of 1 to 7 bits (NBITS) as Byte, 9 to 15
+ * as UInt16 and 17 to 31 as UInt32; 16-bit floats as Float32.
+ * @throws RasterHeaderError naming a sample type the engine refuses
+ */
+function sampleType(bits: number, format: number): string {
+  const refuse = (what: string): never => fail(`${what} samples are not supported`);
+  if (format === FORMAT.complexInt || format === FORMAT.complexFloat) refuse('complex');
+  if (bits === 64 && format !== FORMAT.float)
+    refuse(`64-bit integer (${format === FORMAT.int ? 'Int64' : 'UInt64'})`);
+  if (format === FORMAT.float) {
+    if (bits === 16 || bits === 32) return 'Float32';
+    if (bits === 64) return 'Float64';
+    return refuse(`${String(bits)}-bit floating-point`);
+  }
+  if (format === FORMAT.int) {
+    if (bits === 8) return 'Int8';
+    if (bits === 16) return 'Int16';
+    if (bits === 32) return 'Int32';
+    return refuse(`signed ${String(bits)}-bit integer`);
+  }
+  if (format !== FORMAT.uint && format !== FORMAT.void) refuse(`SampleFormat ${String(format)}`);
+  if (bits >= 1 && bits <= 8) return 'Byte';
+  if (bits > 8 && bits <= 16) return 'UInt16';
+  if (bits > 16 && bits <= 32) return 'UInt32';
+  return refuse(`${String(bits)}-bit integer`);
+}
+const PROJECTED_CRS_KEY = 3072;
+const GEOGRAPHIC_CRS_KEY = 2048;
+const USER_DEFINED = 32767;
+
+type Tags = Map<number, number[]>;
+
+const firstOf = (tags: Tags, tag: number, fallback?: number): number =>
+  tags.get(tag)?.[0] ?? fallback ?? fail(`the image has no tag ${String(tag)}`);
+
+/**
+ * Checks the image's strips or tiles against its size and the file: as many as the size needs,
+ * each within the file (a cut file's are not), and uncompressed ones as long as their pixels need.
+ * A block of 0 bytes is sparse (GDAL reads it as nodata) and allowed.
+ */
+function checkBlocks(
+  tags: Tags,
+  width: number,
+  height: number,
+  bands: number,
+  bits: number,
+  fileSize: number,
+): void {
+  const tiled = tags.has(TAG.tileOffsets);
+  const kind = tiled ? 'tile' : 'strip';
+  const planes = firstOf(tags, TAG.planarConfiguration, 1) === PLANAR_SEPARATE ? bands : 1;
+  const blockWidth = tiled ? firstOf(tags, TAG.tileWidth) : width;
+  const blockRows = tiled
+    ? firstOf(tags, TAG.tileLength)
+    : Math.min(firstOf(tags, TAG.rowsPerStrip, height), height);
+  if (blockWidth < 1 || blockRows < 1)
+    fail(`the image's ${kind}s are ${String(blockWidth)} x ${String(blockRows)} pixels`);
+  const across = Math.ceil(width / blockWidth);
+  const down = Math.ceil(height / blockRows);
+  const needed = across * down * planes;
+  const offsets =
+    tags.get(tiled ? TAG.tileOffsets : TAG.stripOffsets) ??
+    fail(`the image has no ${kind} offsets`);
+  const counts =
+    tags.get(tiled ? TAG.tileByteCounts : TAG.stripByteCounts) ??
+    fail(`the image has no ${kind} byte counts`);
+  if (offsets.length !== needed || counts.length !== needed)
+    fail(`the image has ${String(offsets.length)} ${kind}s where its size needs ${String(needed)}`);
+  const uncompressed = firstOf(tags, TAG.compression, UNCOMPRESSED) === UNCOMPRESSED;
+  const rowBytes = Math.ceil((blockWidth * (planes === 1 ? bands : 1) * bits) / 8);
+  for (let i = 0; i < needed; i++) {
+    const offset = offsets[i]!;
+    const count = counts[i]!;
+    if (count === 0) continue;
+    if (offset + count > fileSize)
+      fail(
+        `${kind} ${String(i + 1)} of ${String(needed)} lies past the end of the file (bytes ${String(offset)} to ${String(offset + count)} of ${String(fileSize)}): the file is cut off`,
+      );
+    if (!uncompressed) continue;
+    const row = Math.floor((i % (across * down)) / across) * blockRows;
+    const need = rowBytes * (tiled ? blockRows : Math.min(blockRows, height - row));
+    if (count < need)
+      fail(
+        `${kind} ${String(i + 1)} holds ${String(count)} bytes where the image needs ${String(need)} (uncompressed)`,
+      );
+  }
+}
+
 /**
  * Validates a GeoTIFF's header by range reads, without reading its pixels: byte order and magic,
- * the first image's size, bands, sample type and its CRS from the GeoKey directory.
+ * the first image's size in samples (width x height x bands), sample type, its CRS from the GeoKey
+ * directory, and its strips or tiles (as many as its size needs, within the file).
+ * @param fileSize the object's size, bytes
+ * @param maxSamples the most samples the image may hold
+ * @throws RasterHeaderError naming what is wrong
  */
 export async function readRasterHeader(
   read: ReadRange,
   fileSize: number,
-  maxPixels: number,
+  maxSamples: number,
 ): Promise<RasterHeader> {
   const head = await read(0, 16);
   if (head.length < 8) fail('the file is too short to be a TIFF');
@@ -97,20 +200,17 @@ export async function readRasterHeader(
   const entries = await read(ifdOffset + countSize, count * entrySize);
   if (entries.length < count * entrySize) fail('the first image directory is cut off');
   const ev = view(entries);
-  const tags = new Map<number, number[]>();
+  const tags: Tags = new Map();
   for (let i = 0; i < count; i++) {
     const at = i * entrySize;
     const tag = ev.getUint16(at, little);
     const type = ev.getUint16(at + 2, little);
     const n = uint(ev, at + 4, big ? 8 : 4);
     const size = TYPE_SIZES[type];
-    if (
-      !Object.values(TAG).includes(tag as never) ||
-      size === undefined ||
-      (type !== 3 && type !== 4 && type !== 16)
-    )
+    if (!KNOWN_TAGS.has(tag) || size === undefined || (type !== 3 && type !== 4 && type !== 16))
       continue;
-    if (n > 65536) fail(`tag ${String(tag)} claims ${String(n)} values`);
+    if (n > (BLOCK_TAGS.has(tag) ? MAX_BLOCKS : MAX_VALUES))
+      fail(`tag ${String(tag)} claims ${String(n)} values`);
     const inline = n * size <= offsetSize;
     const bytes = inline
       ? entries.subarray(at + (big ? 12 : 8), at + entrySize)
@@ -122,20 +222,21 @@ export async function readRasterHeader(
       Array.from({ length: n }, (_, k) => uint(bv, k * size, size)),
     );
   }
-  const first = (tag: number, fallback?: number): number =>
-    tags.get(tag)?.[0] ?? fallback ?? fail(`the image has no tag ${String(tag)}`);
+  const first = (tag: number, fallback?: number): number => firstOf(tags, tag, fallback);
   const width = first(TAG.width);
   const height = first(TAG.height);
   if (width < 1 || height < 1) fail(`the image is ${String(width)} x ${String(height)} pixels`);
-  if (width * height > maxPixels)
-    fail(`${String(width)} x ${String(height)} pixels is over the limit of ${String(maxPixels)}`);
   const bandCount = first(TAG.samplesPerPixel, 1);
   if (bandCount < 1 || bandCount > 65535) fail(`the image claims ${String(bandCount)} bands`);
+  // Bands count: a small header can claim any number of them, each as large as the image.
+  const samples = width * height * bandCount;
+  if (samples > maxSamples)
+    fail(
+      `${String(width)} x ${String(height)} pixels x ${String(bandCount)} bands: ${String(samples)} samples is over the limit of ${String(maxSamples)}`,
+    );
   const bits = first(TAG.bitsPerSample, 1);
   const format = first(TAG.sampleFormat, 1);
-  const dataType =
-    DATA_TYPES[`${String(format)}:${String(bits)}`] ??
-    fail(`samples of ${String(bits)} bits in format ${String(format)} are not supported`);
+  const dataType = sampleType(bits, format);
   const keys =
     tags.get(TAG.geoKeyDirectory) ??
     fail('the image has no coordinate reference system (no GeoKey directory): it is not a GeoTIFF');
@@ -150,5 +251,6 @@ export async function readRasterHeader(
   }
   if (epsg === undefined || epsg === USER_DEFINED)
     fail('the image has no EPSG coordinate reference system in its GeoKeys');
+  checkBlocks(tags, width, height, bandCount, bits, fileSize);
   return { width, height, bandCount, dataType, epsg: epsg!, bigTiff: big };
 }

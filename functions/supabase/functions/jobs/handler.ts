@@ -14,6 +14,7 @@ import {
 import { pageFrom, pageOf } from '../_shared/paging.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
+import { submission } from '../_shared/submission.ts';
 
 export const JobCreate = z.intersection(
   JobRequest,
@@ -151,7 +152,9 @@ export async function handleJobs(request: Request): Promise<Response> {
     if (rest.length > 0 || id === '..') throw notFound('this path');
     if (id !== undefined && !isUuid(id)) throw notFound(`job ${id}`);
     if (request.method === 'POST' && id === undefined)
-      return await create(request, s, caller.claims);
+      return await submission(request, s, caller.tenantId, 'jobs', (forward) =>
+        create(forward, s, caller.claims),
+      );
     if (request.method === 'POST' && id && action === 'cancel')
       return await cancel(s, caller.claims, id);
     if (request.method === 'GET' && id === undefined)
