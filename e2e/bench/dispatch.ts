@@ -34,7 +34,7 @@ const queue = jobQueue(connection);
 const dispatcher = defined(system.dispatchers[0], 'the dispatcher');
 try {
   const tokens = (
-    await Promise.all(Array.from({ length: TENANTS }, () => system.newTenant(1_000_000)))
+    await Promise.all(Array.from({ length: TENANTS }, () => system.newTenant(1_000_000, 1_000_000)))
   ).map((tenant) => tenant.token);
   /** The i-th submission's tenant, round the tenants. */
   const token = (i: number): string => defined(tokens[i % TENANTS], 'a token');

@@ -179,14 +179,25 @@ export class HaritaSystem {
     return dispatcher;
   }
 
-  /** A tenant as the platform registers one, and a user token for it. */
-  async newTenant(maxQueuedJobs = 100): Promise<{ id: string; token: string }> {
+  /**
+   * A tenant as the platform registers one, and a user token for it. `jobsPerMinute` is its
+   * submission rate limit (the schema's default when not given).
+   */
+  async newTenant(
+    maxQueuedJobs = 100,
+    jobsPerMinute?: number,
+  ): Promise<{ id: string; token: string }> {
     const result = await this.admin.query<{ id: string }>(
       `insert into public.tenants (name, max_queued_jobs) values ($1, $2) returning id`,
       [`e2e ${String(Date.now())}`, maxQueuedJobs],
     );
     const id = result.rows[0]?.id;
     if (!id) throw new Error('no tenant was inserted');
+    if (jobsPerMinute !== undefined)
+      await this.admin.query(
+        'update public.tenants set job_submissions_per_minute = $2 where id = $1',
+        [id, jobsPerMinute],
+      );
     return {
       id,
       token: await sign({
