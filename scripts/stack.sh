@@ -102,7 +102,6 @@ run_demo() {
   API_URL="http://127.0.0.1:$(env_value API_PORT)" \
     JWT_SECRET="$(env_value JWT_SECRET)" \
     DATABASE_URL="postgres://$(env_value POSTGRES_USER):$(env_value POSTGRES_PASSWORD)@127.0.0.1:$(env_value POSTGRES_PORT)/$(env_value POSTGRES_DB)" \
-    DEMO_SCENE_SIZE="$(env_value DEMO_SCENE_SIZE)" \
     DEMO_OUTPUT_DIR="${DEMO_OUTPUT_DIR:-$KIT_ROOT/demo-output}" \
     GRAFANA_URL="$grafana" \
     node "$KIT_ROOT/demo/dist/main.js"

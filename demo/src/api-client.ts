@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 export interface JobView {
   id: string;
@@ -34,10 +35,10 @@ export class ApiClient {
     return JSON.parse(text) as T;
   }
 
-  /** Creates a dataset, PUTs the file to its presigned URL and completes it. */
+  /** Creates a dataset of the file at `path`, under its own name; PUTs it and completes it. */
   async uploadDataset(name: string, path: string): Promise<{ id: string; file: string }> {
     const body = await readFile(path);
-    const file = 'scene.tif';
+    const file = basename(path);
     const created = await this.call<{
       dataset: { id: string };
       upload: { url: string; headers: Record<string, string> };

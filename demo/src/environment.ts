@@ -4,7 +4,6 @@ export interface DemoEnvironment {
   jwtSecret: string;
   databaseUrl: string;
   outputDir: string;
-  sceneSize: number;
   links: { grafana: string | null; prometheus: string | null };
 }
 
@@ -20,7 +19,6 @@ export function demoEnvironment(): DemoEnvironment {
     jwtSecret: required('JWT_SECRET'),
     databaseUrl: required('DATABASE_URL'),
     outputDir: process.env['DEMO_OUTPUT_DIR'] ?? 'demo-output',
-    sceneSize: Number(process.env['DEMO_SCENE_SIZE'] ?? 2048),
     links: {
       grafana: process.env['GRAFANA_URL'] || null,
       prometheus: process.env['PROMETHEUS_URL'] || null,

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// The local stack's demo, as a client uses the API: a demo tenant, a realistic scene uploaded as
-// a dataset, an NDVI job and an inference job followed to their end, their results downloaded
-// and previewed as PNGs. `./kit up` runs it once the stack is healthy.
+// The local stack's demo, as a client uses the API: a demo tenant, a real NAIP scene (from
+// data/scenes/) uploaded as a dataset, an NDVI job and an inference job followed to their end,
+// their results downloaded and previewed as PNGs. `./kit up` runs it once the stack is healthy.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiClient } from './api-client.js';
 import { demoEnvironment } from './environment.js';
 import { writePreview } from './preview.js';
 import { follow } from './progress.js';
-import { writeDemoScene } from './scene.js';
+import { DEMO_SCENE, demoInferenceParams, demoNdviParams } from './demo-jobs.js';
+import { verifiedScene } from './scenes.js';
 import { seedTenant, userToken } from './tenant.js';
 
 const env = demoEnvironment();
@@ -18,21 +19,14 @@ await mkdir(out, { recursive: true });
 
 const tenant = await seedTenant(env.databaseUrl);
 const api = new ApiClient(env.apiUrl, await userToken(env.jwtSecret, tenant));
-console.log(
-  `demo: tenant ${tenant}; a ${String(env.sceneSize)} x ${String(env.sceneSize)} scene (blue, green, red, NIR)`,
-);
-const scenePath = join(out, 'scene.tif');
-await writeDemoScene(scenePath, env.sceneSize, env.sceneSize);
+console.log(`demo: tenant ${tenant}; scene ${DEMO_SCENE.summary}`);
+const scenePath = await verifiedScene(DEMO_SCENE.file);
 const dataset = await api.uploadDataset('demo scene', scenePath);
-console.log(`demo: dataset ${dataset.id} uploaded and validated`);
+console.log(`demo: dataset ${dataset.id} (${dataset.file}) uploaded and validated`);
 
 const input = { dataset_id: dataset.id, file: dataset.file };
-const ndvi = await api.createJob('ndvi', { input, red_band: 3, nir_band: 4 });
-const inference = await api.createJob('inference', {
-  input,
-  model: 'landcover',
-  bands: [1, 2, 3, 4],
-});
+const ndvi = await api.createJob('ndvi', demoNdviParams(input));
+const inference = await api.createJob('inference', demoInferenceParams(input));
 const jobs = await follow(
   [
     { label: 'ndvi', id: ndvi.id },

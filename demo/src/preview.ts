@@ -10,9 +10,17 @@ const CLASS_COLOURS = [
   [20, 110, 40],
 ];
 
-/** An NDVI value from -1 to 1 as a brown-to-green ramp. */
+/**
+ * An NDVI value from -1 to 1 as a colour: below -0.2 (open water, its NIR far darker than its
+ * red) blue, deeper the lower; from -0.2 up a brown-to-green ramp, bare ground brown, dense
+ * vegetation green. Bare soil in uncalibrated imagery (NAIP) is often a little below 0.
+ */
 function ndviColour(value: number): number[] {
-  const t = Math.max(0, Math.min(1, (value + 0.2) / 1.1));
+  if (value < -0.2) {
+    const w = Math.min(1, (-0.2 - value) / 0.4);
+    return [Math.round(90 * (1 - w) + 25 * w), Math.round(150 * (1 - w) + 70 * w), 215];
+  }
+  const t = Math.min(1, (value + 0.2) / 0.9);
   return [
     Math.round(165 * (1 - t) + 20 * t),
     Math.round(120 * (1 - t) + 150 * t),

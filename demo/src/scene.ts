@@ -10,7 +10,10 @@ const UTM_33N = {
   tiepoint: [0, 0, 0, 500000, 5000000, 0],
 };
 
-/** The demo scene (lakes, fields, bare ground; Sentinel-2-like digital numbers) as a COG. */
+/**
+ * A synthetic scene (lakes, fields, bare ground; Sentinel-2-like digital numbers) as a COG, for
+ * suites that need any size and an exact answer worked out. The demo runs on a real scene.
+ */
 export async function writeDemoScene(path: string, width: number, height: number): Promise<void> {
   const writer = await CogWriter.create({
     width,

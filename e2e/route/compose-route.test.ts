@@ -184,7 +184,6 @@ describe.runIf(process.env.HARITA_FRESH_ENGINE)(
           API_URL: api,
           JWT_SECRET: env['JWT_SECRET'] ?? '',
           DATABASE_URL: `postgres://${env['POSTGRES_USER'] ?? ''}:${env['POSTGRES_PASSWORD'] ?? ''}@127.0.0.1:${env['POSTGRES_PORT'] ?? ''}/${env['POSTGRES_DB'] ?? ''}`,
-          DEMO_SCENE_SIZE: '512',
           DEMO_OUTPUT_DIR: dir,
         });
         expect(demo.code, demo.output.slice(-3000)).toBe(0);
