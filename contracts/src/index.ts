@@ -5,3 +5,4 @@ export * from './object-keys.ts';
 export * from './metrics.ts';
 export * from './job-events.ts';
 export * from './reachability.ts';
+export * from './expression/index.ts';

@@ -314,3 +314,129 @@ test('job events move a job forward only, once each, and its results come back a
   });
   assertEquals(otherTenant.status, 409);
 });
+
+/** POST /jobs as the tenant's user. */
+async function submit(token: string, body: unknown) {
+  return await call('POST', '/jobs', { token, body });
+}
+
+/** How many jobs the tenant has recorded. */
+async function jobCount(tenantId: string): Promise<number> {
+  const [row] = await admin<
+    { n: number }[]
+  >`select count(*)::int as n from public.jobs where tenant_id = ${tenantId}`;
+  return row?.n ?? -1;
+}
+
+test("bands past the dataset's recorded band count are refused with 422, naming the field", async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token); // 4 bands
+  const input = { dataset_id: dataset.id, file: dataset.file };
+  const cases: [unknown, string][] = [
+    [{ type: 'ndvi', params: { input, red_band: 3, nir_band: 5 } }, 'params.nir_band'],
+    [
+      { type: 'band_math', params: { input, expression: 'a + b', bands: { a: 1, b: 9 } } },
+      'params.bands.b',
+    ],
+    [
+      {
+        type: 'zonal_stats',
+        params: {
+          input,
+          band: 7,
+          zones: {
+            type: 'FeatureCollection',
+            features: [
+              {
+                type: 'Feature',
+                properties: null,
+                geometry: {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [0, 0],
+                      [1, 0],
+                      [1, 1],
+                      [0, 0],
+                    ],
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+      'params.band',
+    ],
+    [
+      { type: 'inference', params: { input, model: 'landcover', bands: [1, 2, 3, 5] } },
+      'params.bands.3',
+    ],
+  ];
+  for (const [body, field] of cases) {
+    const refused = await submit(tenant.token, body);
+    assertEquals([refused.status, refused.body['code']], [422, 'band_out_of_range'], field);
+    assertMatch(
+      String(refused.body['message']),
+      new RegExp(`^${field}: band \\d+ is past the 4 bands`),
+    );
+  }
+  assertEquals(await jobCount(tenant.id), 0);
+  const within = await submit(tenant.token, {
+    type: 'band_math',
+    params: { input, expression: '(b - a) / (b + a)', bands: { a: 1, b: 4 } },
+  });
+  assertEquals(within.status, 201, JSON.stringify(within.body));
+});
+
+test('a band-math expression is checked against the grammar the engine parses, at submission', async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
+  const input = { dataset_id: dataset.id, file: dataset.file };
+  const bandMath = (expression: string, bands: Record<string, number> = { a: 1, b: 2 }) =>
+    submit(tenant.token, { type: 'band_math', params: { input, expression, bands } });
+  for (const [expression, message] of [
+    ['(a + b', /^params\.expression: expected "\)"/],
+    ['a + c', /^params\.expression: the expression reads "c", which is not named/],
+    ['a $ b', /^params\.expression: unexpected "\$" at column 3/],
+    ['nosuch(a)', /^params\.expression: unknown function "nosuch"/],
+    ['min(a)', /^params\.expression: min takes 2 to 16 arguments, not 1/],
+    ['toString + a', /^params\.expression: the expression reads "toString"/],
+    [
+      '('.repeat(200) + 'a' + ')'.repeat(200),
+      /^params\.expression: the expression nests too deeply/,
+    ],
+  ] as const) {
+    const refused = await bandMath(expression);
+    assertEquals([refused.status, refused.body['code']], [422, 'invalid_expression'], expression);
+    assertMatch(String(refused.body['message']), message);
+  }
+  assertEquals(await jobCount(tenant.id), 0);
+  assertEquals((await bandMath('where(a > b, sqrt(a), -b ** 2)')).status, 201);
+});
+
+test("an inference job's model must be served and take as many bands as the job gives", async () => {
+  const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
+  const input = { dataset_id: dataset.id, file: dataset.file };
+  const inference = (params: Record<string, unknown>) =>
+    submit(tenant.token, { type: 'inference', params: { input, model: 'landcover', ...params } });
+  const unknown = await inference({ model: 'no_such_model' });
+  assertEquals([unknown.status, unknown.body['code']], [422, 'unknown_model']);
+  assertMatch(
+    String(unknown.body['message']),
+    /^params\.model: model 'no_such_model' is not served/,
+  );
+  const version = await inference({ model_version: 999 });
+  assertEquals([version.status, version.body['code']], [422, 'unknown_model']);
+  assertMatch(String(version.body['message']), /^params\.model_version: /);
+  const shape = await inference({ bands: [1, 2, 3] });
+  assertEquals([shape.status, shape.body['code']], [422, 'model_input_mismatch']);
+  assertMatch(
+    String(shape.body['message']),
+    /^params\.bands: model 'landcover' takes 4 bands and the job gives 3/,
+  );
+  assertEquals(await jobCount(tenant.id), 0);
+  const fits = await inference({ bands: [1, 2, 3, 4] });
+  assertEquals(fits.status, 201, JSON.stringify(fits.body));
+});

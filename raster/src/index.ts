@@ -1,8 +1,8 @@
 export { CodecPool } from './codec/codec-pool.js';
 export { CorruptBlockError } from './codec/decode.js';
 export { deflateBackend } from './codec/deflate.js';
-export { ExpressionError } from './expression/ast.js';
-export { parseExpression } from './expression/parse.js';
+// The band-math grammar is a contract: the API checks submissions with the very parser the engine runs.
+export { ExpressionError, parseExpression } from '@harita/contracts';
 export { UnsupportedCrsError } from './geo/crs.js';
 export { NDVI_NODATA } from './kernels/ndvi.js';
 export type { Histogram, Statistics } from './kernels/statistics.js';

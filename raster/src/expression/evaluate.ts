@@ -1,5 +1,4 @@
-import type { BinaryOp, Node } from './ast.js';
-import { FUNCTIONS } from './functions.js';
+import { FUNCTIONS, type BinaryOp, type ExpressionNode as Node } from '@harita/contracts';
 
 /** Pixels evaluated at a time: each node of the tree keeps one buffer of this many values. */
 export const CHUNK = 16384;

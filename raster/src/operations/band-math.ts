@@ -1,6 +1,5 @@
-import { bandNames, ExpressionError } from '../expression/ast.js';
+import { parseBandMath } from '@harita/contracts';
 import { CHUNK, compile } from '../expression/evaluate.js';
-import { parseExpression } from '../expression/parse.js';
 import { bandReading, readPhysical, type BandReading } from '../kernels/band-values.js';
 import { transformToCog, type OutputOptions, type OutputSummary } from '../pipeline/transform.js';
 import { isFloat, rangeOf, type DataType } from '../tiff/data-type.js';
@@ -40,15 +39,7 @@ export async function bandMathToCog(
   output: string,
   options: BandMathOptions,
 ): Promise<OutputSummary> {
-  const tree = parseExpression(options.expression);
-  const used = [...bandNames(tree)];
-  const unknown = used.filter((name) => !(name in options.bands));
-  if (unknown.length > 0) {
-    const known = Object.keys(options.bands);
-    throw new ExpressionError(
-      `the expression reads ${unknown.map((n) => `"${n}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not named; named bands: ${known.join(', ') || 'none'}`,
-    );
-  }
+  const { tree, used } = parseBandMath(options.expression, options.bands);
   const dataType = options.dataType ?? 'Float32';
   const nodata = options.nodata ?? defaultNodata(dataType);
   const [low, high] = rangeOf(dataType);

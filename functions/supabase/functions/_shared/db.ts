@@ -2,6 +2,7 @@ import { isConnectionError } from '@harita/contracts';
 import postgres from 'postgres';
 import type { Config } from './config.ts';
 import { ApiError } from './http.ts';
+import { refuseUnstorableText } from './storable-text.ts';
 
 export type Sql = postgres.Sql;
 export type Transaction = postgres.TransactionSql;
@@ -76,14 +77,30 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * Whether a statement failed the foreign key to `tenants` (23503 on a `*_tenant_id_fkey`): the
+ * row names the caller's tenant, which the platform never registered.
+ */
+function isUnregisteredTenant(error: unknown): boolean {
+  const constraint = (error as { constraint_name?: unknown } | null)?.constraint_name;
+  return (
+    sqlState(error) === '23503' &&
+    typeof constraint === 'string' &&
+    constraint.endsWith('_tenant_id_fkey')
+  );
+}
+
+/**
  * A transaction whose failure to reach the database is a 503 with Retry-After: the transaction
- * was never committed, so nothing of the request was made.
+ * was never committed, so nothing of the request was made. A row for a tenant the platform never
+ * registered is a 403, wherever it is written.
  */
 async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): Promise<T> {
   inUse++;
   try {
     return (await sql.begin(work)) as T;
   } catch (error) {
+    if (isUnregisteredTenant(error))
+      throw new ApiError(403, 'forbidden', 'your tenant is not registered');
     if (!isDatabaseUnavailable(error)) throw error;
     throw new ApiError(503, 'database_unavailable', 'the database did not answer; try again', {
       'retry-after': '5',
@@ -97,14 +114,18 @@ async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): 
  * Runs `work` as the user, as Supabase's own API does: in a transaction under the
  * `authenticated` role with the request's JWT claims, so row-level security decides what the
  * statements see and change.
- * @throws ApiError 503 `database_unavailable` when the database does not answer
+ * @throws ApiError 422 `unsupported_text` for claims Postgres cannot read as jsonb (a user can
+ *   write a NUL into their own user_metadata), before any query;
+ *   403 for a row naming an unregistered tenant; 503 `database_unavailable` when the database
+ *   does not answer
  */
-export function asUser<T>(
+export async function asUser<T>(
   sql: Sql,
   claims: object,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
-  return transaction(sql, async (tx) => {
+  refuseUnstorableText(claims, "the token's claim");
+  return await transaction(sql, async (tx) => {
     // Both settings in one round trip; set_config('role', ..., true) is SET LOCAL ROLE.
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
     return work(tx);

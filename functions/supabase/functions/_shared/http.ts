@@ -1,3 +1,5 @@
+import { refuseUnstorableText } from './storable-text.ts';
+
 /** An API failure: its HTTP status and the JSON body `{code, message}` the client gets. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -69,18 +71,24 @@ export async function readBody(
   return out;
 }
 
-/** The request's JSON body, refused when it is not JSON or over `limit` bytes. */
+/**
+ * The request's JSON body, refused when it is not JSON or over `limit` bytes, or (422
+ * `unsupported_text`) when it holds text Postgres cannot store.
+ */
 export async function readJson(request: Request, limit: number): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
   }
   const text = new TextDecoder().decode(await readBody(request, limit));
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw badRequest('the body is not valid JSON');
   }
+  refuseUnstorableText(value, 'the body');
+  return value;
 }
 
 /** Checks a JSON value against a zod-like schema; the first issue becomes a 400. */

@@ -97,7 +97,12 @@ const errors = {
   '400': answer('malformed or invalid body', 'Error'),
   '401': answer('missing, malformed, expired or wrongly signed token, or no tenant in it', 'Error'),
   '404': answer('not found under your tenant', 'Error'),
+  '422': answer(
+    'unsupported_text: the body or a claim of the token holds text Postgres cannot store (a NUL, a lone UTF-16 surrogate); the message starts with the field',
+    'Error',
+  ),
 };
+const unregistered = answer('your tenant is not registered', 'Error');
 const id = (name: string) => ({
   name,
   in: 'path',
@@ -151,6 +156,7 @@ export function openApiDocument(): object {
           requestBody: body('DatasetCreate'),
           responses: {
             '201': answer('the dataset and its upload (method, url, headers, expires_at)'),
+            '403': unregistered,
             '413': answer(
               "over the upload limit, or alone over your tenant's pending bytes (max_pending_bytes)",
               'Error',
@@ -211,8 +217,8 @@ export function openApiDocument(): object {
               "upload_expired: not completed within an hour of its URL's expiry; rejected",
               'Error',
             ),
-            '422': answer('not a GeoTIFF this platform reads: rejected and removed', 'Error'),
             ...errors,
+            '422': answer('not a GeoTIFF this platform reads: rejected and removed', 'Error'),
           },
         },
       },
@@ -223,6 +229,7 @@ export function openApiDocument(): object {
           requestBody: body('JobCreate'),
           responses: {
             '201': answer('the job', 'Job'),
+            '403': unregistered,
             '409': answer(
               'its dataset is not ready, or idempotency_key_in_progress (Retry-After)',
               'Error',
@@ -231,7 +238,12 @@ export function openApiDocument(): object {
               "quota_exceeded: past your tenant's queued-job quota, or rate_limited: past its submissions a minute (Retry-After)",
               'Error',
             ),
+            '503': answer("model serving did not answer about an inference job's model", 'Error'),
             ...errors,
+            '422': answer(
+              "what the API can know is wrong, the message starting with the field: band_out_of_range (a band past the dataset's band count), invalid_expression (band maths the engine's parser refuses, or a band it reads and bands does not name), unknown_model (model or model_version not served), model_input_mismatch (the model's serving_default input does not take as many bands), unsupported_text (NUL, lone surrogates), idempotency_key_reused (the key with another body)",
+              'Error',
+            ),
           },
         },
         get: {

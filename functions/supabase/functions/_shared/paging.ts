@@ -1,8 +1,22 @@
 import { badRequest } from './http.ts';
+import { isUuid } from './route.ts';
 
 export interface Page {
   limit: number;
   after: { created_at: string; id: string } | null;
+}
+
+// A cursor's time as Postgres printed it: checked to the day of the month, so that the query's
+// cast of a forged cursor cannot fail.
+const TIMESTAMP =
+  /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:0\d|1[0-5]):[0-5]\d)$/;
+
+function isTimestamp(value: unknown): value is string {
+  const match = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** ?limit (1-100, default 20) and ?cursor (opaque: the last row's time and id, base64url). */
@@ -17,11 +31,7 @@ export function pageOf(url: URL): Page {
       t?: unknown;
       i?: unknown;
     };
-    if (
-      typeof decoded.t !== 'string' ||
-      typeof decoded.i !== 'string' ||
-      Number.isNaN(Date.parse(decoded.t))
-    )
+    if (!isTimestamp(decoded.t) || typeof decoded.i !== 'string' || !isUuid(decoded.i))
       throw new Error();
     return { limit, after: { created_at: decoded.t, id: decoded.i } };
   } catch {

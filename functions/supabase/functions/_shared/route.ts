@@ -1,3 +1,5 @@
+import { notFound } from './http.ts';
+
 /**
  * The path within a function: what follows `/<name>` (with or without Supabase's
  * `/functions/v1` before it), split into segments.
@@ -6,7 +8,16 @@ export function segments(request: Request, name: string): string[] {
   const path = new URL(request.url).pathname.replace(/^\/functions\/v1/, '');
   const prefix = `/${name}`;
   if (path !== prefix && !path.startsWith(`${prefix}/`)) return ['..'];
-  return path.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+  return path.slice(prefix.length).split('/').filter(Boolean).map(decoded);
+}
+
+/** A path segment decoded. @throws ApiError 404 for one that is not valid percent-encoding */
+function decoded(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw notFound('this path');
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -11,9 +11,11 @@ import {
   parseWith,
   readJson,
 } from '../_shared/http.ts';
+import { modelServing } from '../_shared/model-serving.ts';
 import { pageFrom, pageOf } from '../_shared/paging.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
+import { checkBands, checkExpression, checkModel } from './checks.ts';
 import { submission } from '../_shared/submission.ts';
 
 export const JobCreate = z.intersection(
@@ -52,18 +54,24 @@ async function withResultUrls(job: JobRow, s: Services): Promise<JobRow> {
 
 /** The SQLSTATE of the jobs table's trigger past the tenant's cap on queued jobs. */
 const QUEUED_CAP_REACHED = 'HQ429';
-const FOREIGN_KEY_VIOLATION = '23503';
 
 async function create(request: Request, s: Services, claims: object): Promise<Response> {
   const body = parseWith(JobCreate, await readJson(request, s.config.MAX_BODY_BYTES));
   const { priority, ...job } = body;
+  // What needs no database first: the expression's grammar, then the model as served (outside
+  // the transaction, which no call to another service should hold open).
+  checkExpression(job);
+  await checkModel(
+    job,
+    modelServing(s.config),
+    AbortSignal.timeout(s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000),
+  );
   const input = 'input' in job.params ? job.params.input : undefined;
   const created = await asUser(s.sql, claims, async (tx) => {
     if (input) {
-      const [dataset] = await tx.unsafe<{ status: string; file: string }[]>(
-        'select status, file from public.datasets where id = $1',
-        [input.dataset_id],
-      );
+      const [dataset] = await tx.unsafe<
+        { status: string; file: string; band_count: number | null }[]
+      >('select status, file, band_count from public.datasets where id = $1', [input.dataset_id]);
       if (!dataset) throw notFound(`dataset ${input.dataset_id}`);
       if (dataset.status !== 'ready')
         throw new ApiError(
@@ -73,19 +81,17 @@ async function create(request: Request, s: Services, claims: object): Promise<Re
         );
       if (dataset.file !== input.file)
         throw badRequest(`dataset ${input.dataset_id} holds ${dataset.file}, not ${input.file}`);
+      if (dataset.band_count !== null) checkBands(job, input.dataset_id, dataset.band_count);
     }
     // Recording the row is the whole submission: the dispatcher enqueues it once committed, and
-    // the row's trigger refuses it past the tenant's cap on queued jobs.
+    // the row's trigger refuses it past the tenant's cap on queued jobs. A tenant the platform
+    // never registered fails the row's foreign key, which the transaction answers with 403.
     const [row] = await tx
       .unsafe<JobRow[]>(
         `insert into public.jobs (type, params, priority) values ($1, $2, $3) returning ${COLUMNS}`,
         [job.type, tx.json(job.params as never), priority],
       )
       .catch((error: unknown) => {
-        // The row names the caller's tenant: a tenant the platform never registered fails its
-        // foreign key.
-        if (sqlState(error) === FOREIGN_KEY_VIOLATION)
-          throw new ApiError(403, 'forbidden', 'your tenant is not registered');
         if (sqlState(error) !== QUEUED_CAP_REACHED) throw error;
         throw new ApiError(
           429,

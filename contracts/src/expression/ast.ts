@@ -1,4 +1,4 @@
-import type { JobErrorKind } from '../job-error-kind.js';
+import type { ErrorCode } from '../job.ts';
 
 /** A parsed band-math expression. */
 export type Node =
@@ -26,10 +26,16 @@ export const BINARY_OPS = [
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
-/** A band-math expression that does not parse, or reads bands it does not name. */
+/**
+ * A band-math expression that does not parse, or reads bands it does not name. Its `job` is the
+ * code and permanence a job that fails on it reports (the worker maps engine errors by it).
+ */
 export class ExpressionError extends Error {
   override name = 'ExpressionError';
-  static readonly job: JobErrorKind = { code: 'invalid_params', permanent: true };
+  static readonly job: { readonly code: ErrorCode; readonly permanent: boolean } = {
+    code: 'invalid_params',
+    permanent: true,
+  };
 }
 
 /** The band names an expression reads. */

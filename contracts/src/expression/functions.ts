@@ -9,7 +9,7 @@ export interface MathFunction {
 const unary = (f: (x: number) => number): MathFunction => ({
   min: 1,
   max: 1,
-  apply: (a) => f(a[0]!),
+  apply: (a) => f(a[0] ?? NaN),
 });
 
 export const FUNCTIONS: ReadonlyMap<string, MathFunction> = new Map<string, MathFunction>([
@@ -27,8 +27,14 @@ export const FUNCTIONS: ReadonlyMap<string, MathFunction> = new Map<string, Math
   ['round', unary(Math.round)],
   ['min', { min: 2, max: 16, apply: (a) => Math.min(...a) }],
   ['max', { min: 2, max: 16, apply: (a) => Math.max(...a) }],
-  ['clamp', { min: 3, max: 3, apply: ([x, lo, hi]) => Math.min(Math.max(x!, lo!), hi!) }],
-  ['where', { min: 3, max: 3, apply: ([c, a, b]) => (c !== 0 && c === c ? a! : b!) }],
+  [
+    'clamp',
+    { min: 3, max: 3, apply: ([x = NaN, lo = NaN, hi = NaN]) => Math.min(Math.max(x, lo), hi) },
+  ],
+  [
+    'where',
+    { min: 3, max: 3, apply: ([c = NaN, a = NaN, b = NaN]) => (c !== 0 && c === c ? a : b) },
+  ],
 ]);
 
 export const CONSTANTS: ReadonlyMap<string, number> = new Map([

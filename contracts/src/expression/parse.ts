@@ -1,5 +1,5 @@
-import { BINARY_OPS, ExpressionError, type BinaryOp, type Node } from './ast.js';
-import { CONSTANTS, FUNCTIONS } from './functions.js';
+import { BINARY_OPS, ExpressionError, type BinaryOp, type Node } from './ast.ts';
+import { CONSTANTS, FUNCTIONS } from './functions.ts';
 
 const MAX_LENGTH = 2000;
 const MAX_DEPTH = 64;
@@ -17,7 +17,7 @@ function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
-    const c = source[i]!;
+    const c = source.charAt(i);
     if (/\s/.test(c)) {
       i++;
       continue;
@@ -62,9 +62,11 @@ export function parseExpression(source: string): Node {
   if (source.length > MAX_LENGTH)
     throw new ExpressionError(`an expression is at most ${String(MAX_LENGTH)} characters`);
   const tokens = tokenize(source);
+  // Reading past the end token reads it again.
+  const end: Token = { kind: 'end', text: 'the end', at: source.length };
   let pos = 0;
-  const peek = (): Token => tokens[pos]!;
-  const next = (): Token => tokens[pos++]!;
+  const peek = (): Token => tokens[pos] ?? end;
+  const next = (): Token => tokens[pos++] ?? end;
   const expect = (text: string): void => {
     const token = next();
     if (token.text !== text)

@@ -1,0 +1,114 @@
+import { ExpressionError, parseBandMath, type JobRequest } from '@harita/contracts';
+import { ModelServingError, type ModelServing } from '@harita/model-serving/client/rest';
+import { ApiError } from '../_shared/http.ts';
+
+// What a submission is checked against beyond its schema, before it is recorded: everything the
+// API can know that the worker would otherwise find out only when the job runs. Each refusal is a
+// 422 whose message starts with the field it is about.
+
+const refuse = (code: string, field: string, message: string) =>
+  new ApiError(422, code, `${field}: ${message}`);
+
+/**
+ * The band-math expression against the grammar the engine parses with, and its band names
+ * against `bands`.
+ * @throws ApiError 422 `invalid_expression` naming params.expression
+ */
+export function checkExpression(job: JobRequest): void {
+  if (job.type !== 'band_math') return;
+  try {
+    parseBandMath(job.params.expression, job.params.bands);
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    throw refuse('invalid_expression', 'params.expression', error.message);
+  }
+}
+
+/** Every band a job reads from its raster input: the field that names it, and its 1-based index. */
+export function bandsRead(job: JobRequest): { field: string; band: number }[] {
+  switch (job.type) {
+    case 'ndvi':
+      return [
+        { field: 'params.red_band', band: job.params.red_band },
+        { field: 'params.nir_band', band: job.params.nir_band },
+      ];
+    case 'band_math':
+      return Object.entries(job.params.bands).map(([name, band]) => ({
+        field: `params.bands.${name}`,
+        band,
+      }));
+    case 'zonal_stats':
+      return [{ field: 'params.band', band: job.params.band }];
+    case 'inference':
+      return job.params.bands.map((band, i) => ({ field: `params.bands.${String(i)}`, band }));
+    case 'buffer':
+      return [];
+  }
+}
+
+/**
+ * The bands a job reads against its dataset's band count, as recorded when its upload was
+ * completed.
+ * @throws ApiError 422 `band_out_of_range` naming the first field past the count
+ */
+export function checkBands(job: JobRequest, datasetId: string, bandCount: number): void {
+  const past = bandsRead(job).find(({ band }) => band > bandCount);
+  if (past)
+    throw refuse(
+      'band_out_of_range',
+      past.field,
+      `band ${String(past.band)} is past the ${String(bandCount)} band${bandCount === 1 ? '' : 's'} of dataset ${datasetId}`,
+    );
+}
+
+/**
+ * An inference job's model against what model serving serves: the model (and version) exists, and
+ * its `serving_default` signature takes one [N, height, width, bands] input whose bands are as many
+ * as the job's `bands`.
+ * @throws ApiError 422 `unknown_model` naming params.model (or params.model_version),
+ *   422 `model_input_mismatch` naming params.bands or params.model,
+ *   503 `model_unavailable` when model serving does not answer
+ */
+export async function checkModel(
+  job: JobRequest,
+  models: ModelServing,
+  signal: AbortSignal,
+): Promise<void> {
+  if (job.type !== 'inference') return;
+  const { model, model_version: version, bands } = job.params;
+  const named =
+    version === undefined ? `model '${model}'` : `model '${model}' version ${String(version)}`;
+  let metadata;
+  try {
+    metadata = await models.metadata(model, version, signal);
+  } catch (error) {
+    if (!(error instanceof ModelServingError)) throw error;
+    if (error.code === 'not_found')
+      throw refuse(
+        'unknown_model',
+        version === undefined ? 'params.model' : 'params.model_version',
+        `${named} is not served`,
+      );
+    throw new ApiError(
+      503,
+      'model_unavailable',
+      `model serving did not answer for ${named}; try again`,
+      { 'retry-after': '5' },
+    );
+  }
+  const inputs = Object.values(metadata.signatures['serving_default']?.inputs ?? {});
+  const shape = inputs.length === 1 ? inputs[0]!.shape : [];
+  if (shape.length !== 4)
+    throw refuse(
+      'model_input_mismatch',
+      'params.model',
+      `${named} does not take one input shaped [N, height, width, bands] in its serving_default signature`,
+    );
+  const takes = shape[3]!;
+  if (takes !== -1 && takes !== bands.length)
+    throw refuse(
+      'model_input_mismatch',
+      'params.bands',
+      `${named} takes ${String(takes)} bands and the job gives ${String(bands.length)}`,
+    );
+}
