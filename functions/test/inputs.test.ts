@@ -4,6 +4,7 @@
 import { ObjectName } from '@harita/contracts';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
+import { IdempotencyKey } from '../supabase/functions/_shared/submission.ts';
 import { DatasetCreate } from '../supabase/functions/datasets/handler.ts';
 import { assertEquals, assertMatch } from './assert.ts';
 import { admin, call, JWT_SECRET, newTenant, readyDataset, test } from './helpers.ts';
@@ -36,6 +37,7 @@ function maxLength(schema: z.ZodType): number | undefined {
 const WRITTEN_FROM_REQUESTS: Record<string, z.ZodType> = {
   'datasets.name': DatasetCreate.shape.name,
   'datasets.file': ObjectName,
+  'idempotency_keys.key': IdempotencyKey,
 };
 
 test("the contracts' limits are the columns' limits, read from information_schema", async () => {

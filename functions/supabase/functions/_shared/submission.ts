@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { asService } from './db.ts';
 import { ApiError, readBody } from './http.ts';
 import type { Services } from './services.ts';
@@ -9,7 +10,12 @@ export type SubmissionEndpoint = 'jobs' | 'datasets';
 const LOCK_SECONDS = 60;
 /** The headers a replay gives back beside the status and the body. */
 const KEPT_HEADERS = ['content-type', 'location'];
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** An Idempotency-Key: 1 to 255 visible ASCII characters, as `idempotency_keys.key` holds. */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/);
 
 interface Begun {
   outcome: 'proceed' | 'replay' | 'in_progress' | 'key_reused' | 'rate_limited' | 'unregistered';
@@ -44,7 +50,7 @@ export async function submission(
   handle: (request: Request) => Promise<Response>,
 ): Promise<Response> {
   const key = request.headers.get('idempotency-key');
-  if (key !== null && !KEY.test(key))
+  if (key !== null && !IdempotencyKey.safeParse(key).success)
     throw new ApiError(
       400,
       'invalid_idempotency_key',
