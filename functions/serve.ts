@@ -7,22 +7,27 @@ import { handleHealth } from './supabase/functions/health/handler.ts';
 import { handleInference } from './supabase/functions/inference/handler.ts';
 import { handleJobEvents } from './supabase/functions/job-events/handler.ts';
 import { handleJobs } from './supabase/functions/jobs/handler.ts';
+import { edge } from './supabase/functions/_shared/edge.ts';
 import { errorResponse, notFound } from './supabase/functions/_shared/http.ts';
 import { exposition, observe } from './metrics.ts';
 
+// Each behind the edge (header limit, CORS), as its own index.ts serves it on Supabase.
 const FUNCTIONS: Record<string, (request: Request) => Promise<Response>> = {
-  datasets: handleDatasets,
-  jobs: handleJobs,
-  'job-events': handleJobEvents,
-  inference: handleInference,
-  health: handleHealth,
+  datasets: edge(handleDatasets),
+  jobs: edge(handleJobs),
+  'job-events': edge(handleJobEvents),
+  inference: edge(handleInference),
+  health: edge(handleHealth),
 };
 
 export function route(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname === '/openapi.json') {
-    return handleHealth(
-      new Request(new URL('/functions/v1/health/openapi.json', url), { headers: request.headers }),
+    return FUNCTIONS['health']!(
+      new Request(new URL('/functions/v1/health/openapi.json', url), {
+        method: request.method,
+        headers: request.headers,
+      }),
     );
   }
   if (url.pathname === '/metrics') {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Tenants, datasets and jobs are named by UUIDs; the BullMQ job id is the job's UUID. */
-export const Uuid = z.uuid();
+/**
+ * Tenants, datasets and jobs are named by UUIDs; the BullMQ job id is the job's UUID. Read in
+ * either case and kept in one spelling, lower case, as Postgres writes them: an id compared or
+ * put in an object key after parsing is the same string however the client spelt it.
+ */
+export const Uuid = z.uuid().toLowerCase();
 export type Uuid = z.infer<typeof Uuid>;
 
 /** The longest file or artifact name: the datasets table's `file` column holds as many. */

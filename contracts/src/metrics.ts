@@ -18,6 +18,8 @@ export const METRICS = {
   cancelsRelayedTotal: 'harita_cancels_relayed_total',
   /** histogram, seconds; labels: model, outcome */
   inferenceRequestDurationSeconds: 'harita_inference_request_duration_seconds',
+  /** counter: job events the API refused (a 4xx), never delivered; labels: status, code */
+  jobEventsRefusedTotal: 'harita_job_events_refused_total',
   /** counter; labels: type */
   pixelsProcessedTotal: 'harita_pixels_processed_total',
   /** histogram, seconds; labels: function, method, status */

@@ -1,5 +1,9 @@
+import { SignJWT } from 'jose';
+import { authenticate } from '../supabase/functions/_shared/auth.ts';
+import { config } from '../supabase/functions/_shared/config.ts';
+import type { ApiError } from '../supabase/functions/_shared/http.ts';
 import { assert, assertEquals } from './assert.ts';
-import { call, newTenant, serviceToken, test, token } from './helpers.ts';
+import { call, JWT_SECRET, newTenant, serviceToken, test, token } from './helpers.ts';
 
 /** A refusal as the API gives it: the status, and JSON with a code and a message, no stack. */
 function refused(
@@ -91,4 +95,88 @@ test('job-events takes the service role only; tenant endpoints refuse the servic
   );
   refused(await call('POST', '/job-events', { body: event }), 401, /Bearer/);
   refused(await call('GET', '/jobs', { token: await serviceToken() }), 403, /user token/);
+});
+
+/** An HS256 user token with exactly these claims (no expiry unless given one). */
+const signed = (claims: Record<string, unknown>) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(new TextEncoder().encode(JWT_SECRET));
+
+test('a user token must expire and name this API as its audience', async () => {
+  const tenant = await newTenant();
+  const claims = {
+    role: 'authenticated',
+    sub: crypto.randomUUID(),
+    app_metadata: { tenant_id: tenant.id },
+  };
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['no exp', { ...claims, aud: 'authenticated' }, /expiry/],
+    ['no aud', { ...claims, exp }, /aud/],
+    ['another aud', { ...claims, exp, aud: 'another-api' }, /aud/],
+  ];
+  for (const [name, payload, message] of cases) {
+    const answer = await call('GET', '/datasets', { token: await signed(payload) });
+    refused(answer, 401, message);
+    assertEquals(answer.headers.get('www-authenticate'), 'Bearer', name);
+  }
+  const listed = await call('GET', '/datasets', {
+    token: await signed({ ...claims, exp, aud: ['other', 'authenticated'] }),
+  });
+  assertEquals(listed.status, 200, JSON.stringify(listed.body));
+});
+
+test('with JWT_ISSUER set, a user token must come from that issuer', async () => {
+  const issuer = 'https://project.supabase.test/auth/v1';
+  const settings = { ...config(), JWT_ISSUER: issuer };
+  const tenant = await newTenant();
+  const claims = {
+    role: 'authenticated',
+    aud: 'authenticated',
+    exp: Math.floor(Date.now() / 1000) + 600,
+    app_metadata: { tenant_id: tenant.id },
+  };
+  const request = async (payload: Record<string, unknown>) =>
+    new Request('http://api.test/functions/v1/datasets', {
+      headers: { authorization: `Bearer ${await signed(payload)}` },
+    });
+  for (const payload of [claims, { ...claims, iss: 'https://elsewhere.test/auth/v1' }]) {
+    const error = await authenticate(await request(payload), settings).then(
+      () => undefined,
+      (e: unknown) => e as ApiError,
+    );
+    assertEquals([error?.status, error?.code], [401, 'unauthorized']);
+    assert(/iss/.test(error?.message ?? ''), error?.message);
+  }
+  const caller = await authenticate(await request({ ...claims, iss: issuer }), settings);
+  assertEquals(caller.tenantId, tenant.id);
+});
+
+test('an upper-case tenant id in a token is read as the one lower-case id', async () => {
+  const tenant = await newTenant();
+  const request = new Request('http://api.test/functions/v1/datasets', {
+    headers: { authorization: `Bearer ${await token({ tenant: tenant.id.toUpperCase() })}` },
+  });
+  const caller = await authenticate(request, config());
+  assertEquals(caller.tenantId, tenant.id);
+  assertEquals((caller.claims['app_metadata'] as { tenant_id: string }).tenant_id, tenant.id);
+});
+
+test('headers over the limit are refused with 431 and the JSON error body', async () => {
+  const tenant = await newTenant();
+  const answer = await call('GET', '/datasets', {
+    token: tenant.token,
+    headers: { 'x-padding': 'a'.repeat(40 * 1024) },
+  });
+  assertEquals([answer.status, answer.body['code']], [431, 'headers_too_large']);
+  assert(
+    /over the limit of 32768/.test(String(answer.body['message'])),
+    String(answer.body['message']),
+  );
+  const within = await call('GET', '/datasets', {
+    token: tenant.token,
+    headers: { 'x-padding': 'a'.repeat(16 * 1024) },
+  });
+  assertEquals(within.status, 200);
 });

@@ -8,6 +8,9 @@ export const JWT_SECRET = 'functions-test-jwt-secret-of-at-least-32-characters';
 Deno.env.set('JWT_SECRET', JWT_SECRET);
 Deno.env.set('SUPABASE_URL', 'http://127.0.0.1:54321');
 Deno.env.set('SYNC_INFERENCE_MAX_BYTES', String(2 * 1024 * 1024));
+/** The one browser origin the API under test lets call it (CORS). */
+export const BROWSER_ORIGIN = 'https://app.harita.test';
+Deno.env.set('CORS_ALLOWED_ORIGINS', BROWSER_ORIGIN);
 
 const keys = await generateKeyPair('RS256');
 const publicJwk = {

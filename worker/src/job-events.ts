@@ -5,6 +5,7 @@ import {
   type Reachability,
 } from '@harita/contracts';
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 
 export interface JobEventsOptions {
   baseUrl: string;
@@ -16,6 +17,8 @@ export interface JobEventsOptions {
   /** Attempts per event before it is given up (default 8; about a minute in all). */
   attempts?: number;
   fetch?: typeof fetch;
+  /** Counts the events the API refused, by HTTP status and the API's error code. */
+  refused?: Counter<'status' | 'code'>;
 }
 
 /**
@@ -88,10 +91,7 @@ export class JobEventsClient {
         else this.options.reachability?.reachable(ENDPOINT, 'events');
         if (response.ok) return answerIn(body);
         if (response.status === 404 || response.status === 409) {
-          this.options.logger.error(
-            { job: event.job_id, status: event.status, reason },
-            'job event refused: the API has no such job for this tenant',
-          );
+          this.refuse(event, response.status, body);
           return { refused: response.status };
         }
         // Other client errors will not change on a retry: the event is wrong, not the moment.
@@ -103,10 +103,7 @@ export class JobEventsClient {
           response.status !== 429 &&
           !rotating
         ) {
-          this.options.logger.error(
-            { job: event.job_id, status: event.status, reason },
-            'job event refused',
-          );
+          this.refuse(event, response.status, body);
           return undefined;
         }
       } catch (error) {
@@ -125,9 +122,45 @@ export class JobEventsClient {
     }
   }
 
+  /**
+   * An event the API refused for good: one error line with the job, the event and the API's
+   * code and message, and one count in harita_job_events_refused_total{status, code}.
+   */
+  private refuse(event: JobEvent, status: number, body: string): void {
+    const { code, message } = refusalIn(body);
+    this.options.refused?.inc({ status: String(status), code });
+    this.options.logger.error(
+      {
+        job: event.job_id,
+        tenant: event.tenant_id,
+        event: { status: event.status, attempt: event.attempt, sequence: event.sequence },
+        http: status,
+        code,
+        reason: message,
+      },
+      'job event refused by the API',
+    );
+  }
+
   private unreachable(reason: string): void {
     this.options.reachability?.unreachable(ENDPOINT, 'events', reason);
   }
+}
+
+/** The API's {code, message} in a refusal's body; `unknown` and the body's start otherwise. */
+function refusalIn(body: string): { code: string; message: string } {
+  try {
+    const parsed = JSON.parse(body) as { code?: unknown; message?: unknown };
+    // A code is a label: only the API's own words (snake case, short) are kept as one.
+    if (typeof parsed.code === 'string' && /^[a-z_]{1,64}$/.test(parsed.code))
+      return {
+        code: parsed.code,
+        message: typeof parsed.message === 'string' ? parsed.message : '',
+      };
+  } catch {
+    // Not the API's JSON: a proxy's page, or nothing.
+  }
+  return { code: 'unknown', message: body.slice(0, 200) };
 }
 
 /** The API's answer in a response body, if the body is one. */

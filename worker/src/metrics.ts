@@ -6,6 +6,7 @@ export interface WorkerMetrics {
   jobs: Counter<'type' | 'outcome'>;
   duration: Histogram<'type' | 'outcome'>;
   pixels: Counter<'type'>;
+  refusedEvents: Counter<'status' | 'code'>;
   inference: Histogram<'model' | 'outcome'>;
 }
 
@@ -36,6 +37,12 @@ export function createMetrics(): WorkerMetrics {
       help: 'Model-serving requests in seconds, by model and outcome (ok, rejected, unavailable)',
       labelNames: ['model', 'outcome'] as const,
       buckets: INFERENCE_LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    refusedEvents: new Counter({
+      name: METRICS.jobEventsRefusedTotal,
+      help: "Job events the API refused (4xx), by HTTP status and the API's error code",
+      labelNames: ['status', 'code'] as const,
       registers: [registry],
     }),
     pixels: new Counter({

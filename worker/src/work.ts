@@ -51,6 +51,7 @@ export async function work(config: Config): Promise<void> {
       : config.SUPABASE_SERVICE_ROLE_KEY,
     logger,
     reachability,
+    refused: metrics.refusedEvents,
   });
   const runtime = new JobRuntime({
     config,

@@ -6,6 +6,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import type { Config } from './config.ts';
+import type { Transaction } from './db.ts';
 import { ApiError } from './http.ts';
 
 /** Who is calling: a tenant's user, or the service role (the worker, the platform). */
@@ -63,7 +64,28 @@ async function verified(token: string, config: Config): Promise<JWTPayload> {
   }
 }
 
-/** The caller of a request, from its Supabase JWT (`Authorization: Bearer ...`). */
+/**
+ * A user token's own checks, past its signature: it expires (`exp`), it is meant for this API
+ * (`aud`, JWT_AUDIENCE) and, when JWT_ISSUER is set, it comes from that issuer (`iss`). The service
+ * role's key is the project's own and long-lived, so it is held to none of them.
+ * @throws ApiError 401 naming the claim that fails
+ */
+function checkUserClaims(claims: JWTPayload, config: Config): void {
+  if (typeof claims.exp !== 'number') throw unauthorized('the token has no expiry (exp)');
+  const audiences = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+  if (!audiences.includes(config.JWT_AUDIENCE))
+    throw unauthorized(
+      `the token is not meant for this API (aud must name ${config.JWT_AUDIENCE})`,
+    );
+  if (config.JWT_ISSUER !== undefined && claims.iss !== config.JWT_ISSUER)
+    throw unauthorized(`the token was not issued by ${config.JWT_ISSUER} (iss)`);
+}
+
+/**
+ * The caller of a request, from its Supabase JWT (`Authorization: Bearer ...`). A user's tenant
+ * id is canonical, a lower-case uuid, here and in the claims the database sees.
+ * @throws ApiError 401 for a missing, malformed, expired, wrongly signed or mis-addressed token
+ */
 export async function authenticate(request: Request, config: Config): Promise<Caller> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -73,20 +95,25 @@ export async function authenticate(request: Request, config: Config): Promise<Ca
     return { role: 'service_role', tenantId: null, userId: null, claims };
   if (claims['role'] !== 'authenticated')
     throw unauthorized('sign in: only authenticated users and the service role may call this API');
-  const metadata = claims['app_metadata'] as { tenant_id?: unknown } | undefined;
-  const tenantId = metadata?.tenant_id;
-  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) {
+  checkUserClaims(claims, config);
+  const metadata = claims['app_metadata'] as Record<string, unknown> | undefined;
+  const tenant = metadata?.['tenant_id'];
+  if (typeof tenant !== 'string' || !UUID.test(tenant)) {
     throw unauthorized('the token names no tenant (app_metadata.tenant_id)');
   }
+  const tenantId = tenant.toLowerCase();
   return {
     role: 'authenticated',
     tenantId,
     userId: typeof claims.sub === 'string' ? claims.sub : null,
-    claims,
+    claims: { ...claims, app_metadata: { ...metadata, tenant_id: tenantId } },
   };
 }
 
-/** A tenant's user; the service role is refused where an endpoint acts for a tenant. */
+/**
+ * A tenant's user; the service role is refused where an endpoint acts for a tenant.
+ * @throws ApiError 401 as authenticate, 403 for the service role
+ */
 export async function authenticateUser(request: Request, config: Config) {
   const caller = await authenticate(request, config);
   if (caller.role !== 'authenticated') {
@@ -99,8 +126,21 @@ export async function authenticateUser(request: Request, config: Config) {
   return caller;
 }
 
+/** The service role only. @throws ApiError 403 for a user token */
 export async function authenticateService(request: Request, config: Config): Promise<void> {
   const caller = await authenticate(request, config);
   if (caller.role !== 'service_role')
     throw new ApiError(403, 'forbidden', 'only the service role may call this endpoint');
+}
+
+/**
+ * Refuses a tenant the platform never registered, as POST /jobs does: a token can name any uuid.
+ * Runs as the user, where row-level security shows a tenant its own row only.
+ * @throws ApiError 403 `forbidden` when the caller's tenant has no row
+ */
+export async function assertRegisteredTenant(tx: Transaction): Promise<void> {
+  const [row] = await tx.unsafe<{ id: string }[]>(
+    'select id from public.tenants where id = public.current_tenant_id()',
+  );
+  if (!row) throw new ApiError(403, 'forbidden', 'your tenant is not registered');
 }

@@ -9,6 +9,23 @@ const Environment = z.object({
   /** The project's JWT secret (HS256); tokens signed with asymmetric keys are checked with JWKS_URL. */
   JWT_SECRET: z.string().min(32).optional(),
   JWKS_URL: z.url().optional(),
+  /** The audience a user token must name in `aud` (Supabase Auth's is `authenticated`). */
+  JWT_AUDIENCE: z.string().min(1).default('authenticated'),
+  /** The issuer a user token must name in `iss`, when set (Supabase Auth's is `<SUPABASE_URL>/auth/v1`). */
+  JWT_ISSUER: z.string().min(1).optional(),
+  /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url())),
+  /** The most bytes of request headers (names and values) a request may carry: 431 past it. */
+  MAX_HEADER_BYTES: positive.default(32 * 1024),
   S3_ENDPOINT: z.url(),
   /** Where clients reach the object store, for presigned URLs (default S3_ENDPOINT). */
   S3_PUBLIC_ENDPOINT: z.url().optional(),
@@ -26,6 +43,8 @@ const Environment = z.object({
   MAX_INPUT_PIXELS: positive.default(400_000_000),
   SYNC_INFERENCE_MAX_BYTES: positive.default(8 * 1024 * 1024),
   SYNC_INFERENCE_TIMEOUT_SECONDS: positive.default(30),
+  /** The most instances (the batch dimension) one synchronous predict may carry. */
+  SYNC_INFERENCE_MAX_INSTANCES: positive.default(16),
 });
 
 export type Config = z.infer<typeof Environment>;

@@ -37,7 +37,16 @@ const Job = z.object({
   results: z.array(
     z.intersection(
       JobResult,
-      z.object({ url: z.url().optional(), expires_at: z.string().optional() }),
+      z.object({
+        url: z.url().optional(),
+        expires_at: z.string().optional(),
+        error: z
+          .object({ code: z.literal('result_unavailable'), message: z.string() })
+          .optional()
+          .describe(
+            "instead of url: the stored key is outside the job's folder, so it is not signed",
+          ),
+      }),
     ),
   ),
   attempts: z.number().int(),
@@ -131,7 +140,8 @@ export function openApiDocument(): object {
     info: {
       title: 'Harita Hive API',
       version: '0.1.0',
-      description: 'Datasets, jobs and inference for one tenant per token (Supabase JWT).',
+      description:
+        "Datasets, jobs and inference for one tenant per token (Supabase JWT). A user token must carry exp and name JWT_AUDIENCE (default authenticated) in aud, and JWT_ISSUER in iss when that is set (401 otherwise). Ids are read in either case and answered in lower case. Every endpoint answers 431 headers_too_large past MAX_HEADER_BYTES of request headers, and the browser origins in CORS_ALLOWED_ORIGINS get CORS preflights (204; another origin's preflight is 403 origin_not_allowed) and Access-Control-Allow-Origin.",
     },
     servers: [{ url: '/functions/v1' }],
     security: [{ bearer: [] }],
@@ -262,7 +272,8 @@ export function openApiDocument(): object {
       },
       '/jobs/{id}': {
         get: {
-          summary: 'Read a job, with presigned result URLs that expire',
+          summary:
+            "Read a job, with presigned result URLs that expire (a result whose stored key is outside the job's folder carries error result_unavailable instead of a url)",
           parameters: [id('id')],
           responses: { '200': answer('the job', 'Job'), ...errors },
         },
@@ -285,7 +296,12 @@ export function openApiDocument(): object {
           responses: {
             '200': answer('{"applied": boolean}: false for a repeated or stale event'),
             '403': answer('not the service role', 'Error'),
+            '409': answer("the job is not the named tenant's", 'Error'),
             ...errors,
+            '422': answer(
+              "result_key_outside_job: a result key outside tenants/{tenant}/jobs/{job}/ (another job's or tenant's, a .. or . segment, //, a leading /, a backslash)",
+              'Error',
+            ),
           },
         },
       },
@@ -293,14 +309,22 @@ export function openApiDocument(): object {
         get: {
           summary: "A model's status (TF Serving's GetModelStatus)",
           parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': answer('the status'), ...errors },
+          responses: {
+            '200': answer('the status'),
+            '403': answer('your tenant is not registered', 'Error'),
+            ...errors,
+          },
         },
       },
       '/inference/models/{model}/metadata': {
         get: {
           summary: "A model's signatures",
           parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': answer('the metadata'), ...errors },
+          responses: {
+            '200': answer('the metadata'),
+            '403': answer('your tenant is not registered', 'Error'),
+            ...errors,
+          },
         },
       },
       '/inference/models/{model}/predict': {
@@ -343,9 +367,14 @@ export function openApiDocument(): object {
                 'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
               },
             },
+            '403': answer('your tenant is not registered', 'Error'),
             '413': answer('over the synchronous limit: submit an inference job', 'Error'),
             '503': answer('model serving did not answer', 'Error'),
             ...errors,
+            '422': answer(
+              "invalid_input_shape: an input does not fit the shape the model's signature declares (-1: any size), is ragged, or holds other than numbers; too_many_instances: over SYNC_INFERENCE_MAX_INSTANCES",
+              'Error',
+            ),
           },
         },
       },
@@ -353,7 +382,12 @@ export function openApiDocument(): object {
         get: {
           summary: 'Liveness and what the API depends on',
           security: [],
-          responses: { '200': answer('everything answers'), '503': answer('something does not') },
+          responses: {
+            '200': answer('everything answers: {status: ok, checks}'),
+            '503': answer(
+              "something does not: {status: degraded, code: dependency_unavailable, message naming it, checks: each ok, no_answer or failing}; never the dependency's own error text",
+            ),
+          },
         },
       },
     },

@@ -225,8 +225,12 @@ async function copyAnswer(response: Response): Promise<string> {
 /** The object store's name in the log, as the worker names it. */
 const STORE = 'object-store';
 
+/** The 503 a client gets: a code and a short reason; the store's own words go to the log only. */
 function unavailable(detail: string): ApiError {
-  return new ApiError(503, 'storage_unavailable', `object storage did not answer: ${detail}`, {
+  console.error(
+    JSON.stringify({ level: 'warn', service: 'functions', msg: 'object storage failed', detail }),
+  );
+  return new ApiError(503, 'storage_unavailable', 'object storage did not answer; try again', {
     'retry-after': '5',
   });
 }

@@ -1,3 +1,4 @@
+import { edge } from '../_shared/edge.ts';
 import { handleDatasets } from './handler.ts';
 
-Deno.serve(handleDatasets);
+Deno.serve(edge(handleDatasets));

@@ -3,21 +3,35 @@ import { openApiDocument } from '../_shared/openapi.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices } from '../_shared/services.ts';
 
-async function check(probe: () => Promise<unknown>): Promise<string> {
+/** A dependency's state as /health reports it: a word, never the dependency's own text. */
+type CheckState = 'ok' | 'no_answer' | 'failing';
+
+const NO_ANSWER = 'no answer within 3 s';
+
+/** Runs one probe within 3 s; a failure's own text goes to the log only. */
+async function check(name: string, probe: () => Promise<unknown>): Promise<CheckState> {
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(NO_ANSWER)), 3000)),
     ]);
     return 'ok';
   } catch (error) {
-    return `failing: ${(error as Error).message}`;
+    const detail = error instanceof Error ? error.message : String(error);
+    console.error(
+      JSON.stringify({ level: 'warn', msg: 'health check failing', check: name, detail }),
+    );
+    return detail === NO_ANSWER || (error as Error).name === 'TimeoutError'
+      ? 'no_answer'
+      : 'failing';
   }
 }
 
 /**
- * /health: 200 when the database, the bucket and model serving answer, 503 (naming what
- * fails) otherwise. /health/openapi.json: the API's OpenAPI 3.1 document. Neither needs a token.
+ * /health: 200 when the database, the bucket and model serving answer; otherwise 503 with code
+ * `dependency_unavailable`, a message naming what fails, and each check's state (`ok`,
+ * `no_answer`, `failing`), never a dependency's own error text. /health/openapi.json: the API's
+ * OpenAPI 3.1 document. Neither needs a token.
  */
 export async function handleHealth(request: Request): Promise<Response> {
   try {
@@ -27,9 +41,9 @@ export async function handleHealth(request: Request): Promise<Response> {
     if (action === 'openapi.json') return json(openApiDocument());
     const s = getServices();
     const checks = {
-      database: await check(() => s.sql`select 1`),
-      storage: await check(() => s.storage.ping()),
-      model_serving: await check(async () => {
+      database: await check('database', () => s.sql`select 1`),
+      storage: await check('storage', () => s.storage.ping()),
+      model_serving: await check('model_serving', async () => {
         const response = await fetch(
           `${s.config.MODEL_SERVING_URL.replace(/\/+$/, '')}/v1/models/landcover`,
           {
@@ -43,8 +57,20 @@ export async function handleHealth(request: Request): Promise<Response> {
         if (!response.ok) throw new Error(`status ${String(response.status)}`);
       }),
     };
-    const ok = Object.values(checks).every((c) => c === 'ok');
-    return json({ status: ok ? 'ok' : 'degraded', checks }, ok ? 200 : 503);
+    const failing = Object.entries(checks)
+      .filter(([, state]) => state !== 'ok')
+      .map(([name]) => name.replace('_', ' '));
+    if (failing.length === 0) return json({ status: 'ok', checks });
+    return json(
+      {
+        status: 'degraded',
+        code: 'dependency_unavailable',
+        message: `${failing.join(', ')} ${failing.length > 1 ? 'are' : 'is'} unavailable`,
+        checks,
+      },
+      503,
+      { 'retry-after': '5' },
+    );
   } catch (error) {
     return errorResponse(error);
   }

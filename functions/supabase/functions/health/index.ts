@@ -1,3 +1,4 @@
+import { edge } from '../_shared/edge.ts';
 import { handleHealth } from './handler.ts';
 
-Deno.serve(handleHealth);
+Deno.serve(edge(handleHealth));

@@ -1,10 +1,13 @@
 import {
   ModelServingError,
   RestModelServing,
+  type ModelMetadata,
   type ModelServing,
+  type Signature,
 } from '@harita/model-serving/client/rest';
-import { authenticateUser } from '../_shared/auth.ts';
-import { ApiError, errorResponse, notFound, readBody } from '../_shared/http.ts';
+import { assertRegisteredTenant, authenticateUser } from '../_shared/auth.ts';
+import { asUser } from '../_shared/db.ts';
+import { ApiError, badRequest, errorResponse, notFound, readBody } from '../_shared/http.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
 import {
@@ -14,6 +17,7 @@ import {
   TENSOR_HEADERS,
   tensorResponse,
 } from './binary-tensor.ts';
+import { assertBatch, assertFits, checkPredictBody } from './input-shape.ts';
 
 const MODEL = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -36,19 +40,69 @@ function models(s: Services): RestModelServing {
   return client;
 }
 
-/** A model-serving failure as the API answers it: {code, message} with its HTTP status. */
+/**
+ * A model-serving failure as the API answers it: {code, message} with its HTTP status. When
+ * model serving is down or answers nonsense, the client gets a short reason and the log the
+ * details; a refusal of the input is the model's own reason, for the client to act on.
+ */
 function apiError(error: unknown): unknown {
   if (!(error instanceof ModelServingError)) return error;
+  if (error.code === 'unavailable' || error.code === 'bad_answer')
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'model serving failed',
+        code: error.code,
+        detail: error.message,
+      }),
+    );
   switch (error.code) {
     case 'not_found':
       return new ApiError(404, 'not_found', error.message);
     case 'unavailable':
-      return new ApiError(503, 'model_unavailable', error.message, { 'retry-after': '5' });
+      return new ApiError(503, 'model_unavailable', 'model serving did not answer; try again', {
+        'retry-after': '5',
+      });
     case 'bad_answer':
-      return new ApiError(502, 'model_unavailable', error.message, { 'retry-after': '5' });
+      return new ApiError(
+        502,
+        'model_unavailable',
+        'model serving answered out of contract; try again',
+        {
+          'retry-after': '5',
+        },
+      );
     default:
       return new ApiError(400, 'model_error', error.message);
   }
+}
+
+/** How long a model's metadata is trusted before it is read again. */
+const METADATA_SECONDS = 30;
+const metadataCache = new Map<string, { until: number; metadata: Promise<ModelMetadata> }>();
+
+/** The model's metadata, read at most every METADATA_SECONDS per model and version. */
+function metadataOf(
+  client: ModelServing,
+  model: string,
+  version: number | undefined,
+  signal: AbortSignal,
+): Promise<ModelMetadata> {
+  const key = `${model}@${String(version ?? 'latest')}`;
+  const cached = metadataCache.get(key);
+  if (cached && cached.until > Date.now()) return cached.metadata;
+  const metadata = client.metadata(model, version, signal);
+  metadataCache.set(key, { until: Date.now() + METADATA_SECONDS * 1000, metadata });
+  metadata.catch(() => metadataCache.delete(key));
+  return metadata;
+}
+
+/** The signature a request names, from the model's metadata. @throws ApiError 400 when it has none such */
+function signatureOf(metadata: ModelMetadata, model: string, name: string): Signature {
+  const signature = metadata.signatures[name];
+  if (!signature)
+    throw new ApiError(400, 'model_error', `model '${model}' has no signature '${name}'`);
+  return signature;
 }
 
 /** A TF Serving REST call passed through: its JSON answer as it came. */
@@ -72,7 +126,8 @@ async function passThrough(
 
 /**
  * A raw tensor through the model's signature (`x-signature-name`, default serving_default) and
- * the chosen output back as a raw tensor.
+ * the chosen output back as a raw tensor. Its shape is checked against the input's and its
+ * batch against the cap first.
  */
 async function predictTensor(
   client: ModelServing,
@@ -81,13 +136,15 @@ async function predictTensor(
   model: string,
   version: number | undefined,
   signal: AbortSignal,
+  maxInstances: number,
 ): Promise<Response> {
   const input = readTensorBody(request.headers, body);
   const signatureName = request.headers.get(TENSOR_HEADERS.signature) ?? 'serving_default';
-  const metadata = await client.metadata(model, version, signal);
-  const signature = metadata.signatures[signatureName];
-  if (!signature)
-    throw new ApiError(400, 'model_error', `model '${model}' has no signature '${signatureName}'`);
+  const signature = signatureOf(
+    await metadataOf(client, model, version, signal),
+    model,
+    signatureName,
+  );
   const inputs = Object.keys(signature.inputs);
   const inputKey =
     request.headers.get(TENSOR_HEADERS.input) ?? (inputs.length === 1 ? inputs[0]! : '');
@@ -97,6 +154,8 @@ async function predictTensor(
       'model_error',
       `name one of the signature's inputs in ${TENSOR_HEADERS.input}: ${inputs.join(', ')}`,
     );
+  assertBatch(input.shape[0] ?? 1, maxInstances);
+  assertFits(input.shape, signature.inputs[inputKey]!, `input '${inputKey}'`);
   const key = chosenOutput(request.headers, Object.keys(signature.outputs));
   const outputs = await client.predict(
     { model, version, signatureName, signature, inputs: { [inputKey]: input } },
@@ -112,17 +171,29 @@ async function predictTensor(
   return tensorResponse(key, output);
 }
 
+/** A JSON predict body. @throws ApiError 400 when it is not JSON */
+function parseJsonBody(payload: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(payload)) as unknown;
+  } catch {
+    throw badRequest('the body is not valid JSON');
+  }
+}
+
 /**
  * /inference/models/{model}[/versions/{v}]: GET the model's status, GET .../metadata its
  * signatures, POST .../predict either a small TF Serving predict body (JSON: instances or inputs,
  * answered as TF Serving answers) or one raw tensor (application/octet-stream, little-endian,
- * shape in x-tensor-shape; answered the same way), for the caller's tenant. Larger inputs belong
- * in an inference job.
+ * shape in x-tensor-shape; answered the same way), for the caller's registered tenant. A
+ * predict's input is checked against the model's signature first (422 `invalid_input_shape`), and
+ * its instances against SYNC_INFERENCE_MAX_INSTANCES (422 `too_many_instances`). Larger inputs
+ * belong in an inference job.
  */
 export async function handleInference(request: Request): Promise<Response> {
   try {
     const s = getServices();
-    await authenticateUser(request, s.config);
+    const caller = await authenticateUser(request, s.config);
+    await asUser(s.sql, caller.claims, assertRegisteredTenant);
     const parts = segments(request, 'inference');
     if (parts[0] !== 'models' || !parts[1] || !MODEL.test(parts[1])) throw notFound('this path');
     const model = parts[1];
@@ -147,10 +218,16 @@ export async function handleInference(request: Request): Promise<Response> {
           s.config.SYNC_INFERENCE_MAX_BYTES,
           `synchronous inference takes up to ${String(s.config.SYNC_INFERENCE_MAX_BYTES)} bytes; submit an inference job for more`,
         );
-        if (isTensorBody(request)) {
-          const signal = AbortSignal.timeout(s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000);
-          return await predictTensor(models(s), request, payload, model, version, signal);
-        }
+        const signal = AbortSignal.timeout(s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000);
+        const max = s.config.SYNC_INFERENCE_MAX_INSTANCES;
+        if (isTensorBody(request))
+          return await predictTensor(models(s), request, payload, model, version, signal, max);
+        const body = parseJsonBody(payload);
+        const name =
+          (body as { signature_name?: unknown } | null)?.signature_name ?? 'serving_default';
+        if (typeof name !== 'string') throw badRequest('signature_name must be a string');
+        const metadata = await metadataOf(models(s), model, version, signal);
+        checkPredictBody(body, signatureOf(metadata, model, name), max);
         return await passThrough(s, model, `${path}:predict`, payload);
       }
     } catch (error) {

@@ -1,3 +1,4 @@
+import { edge } from '../_shared/edge.ts';
 import { handleInference } from './handler.ts';
 
-Deno.serve(handleInference);
+Deno.serve(edge(handleInference));

@@ -1,3 +1,4 @@
+import { edge } from '../_shared/edge.ts';
 import { handleJobEvents } from './handler.ts';
 
-Deno.serve(handleJobEvents);
+Deno.serve(edge(handleJobEvents));

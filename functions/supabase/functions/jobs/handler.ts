@@ -13,6 +13,7 @@ import {
 } from '../_shared/http.ts';
 import { modelServing } from '../_shared/model-serving.ts';
 import { pageFrom, pageOf } from '../_shared/paging.ts';
+import { resultKeyFault } from '../_shared/result-keys.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
 import { checkBands, checkExpression, checkModel } from './checks.ts';
@@ -39,15 +40,28 @@ async function visibleJob(tx: Transaction, id: string): Promise<JobRow> {
   return row;
 }
 
-/** A job as a client sees it: each result with a presigned GET URL that expires. */
+/**
+ * A job as a client sees it: each result with a presigned GET URL that expires. A stored key
+ * outside the job's own folder is never signed: that result says it is unavailable instead.
+ */
 async function withResultUrls(job: JobRow, s: Services): Promise<JobRow> {
   const expires = new Date(Date.now() + s.config.RESULT_URL_SECONDS * 1000).toISOString();
   const results = await Promise.all(
-    job.results.map(async (result) => ({
-      ...result,
-      url: await s.storage.presignGet(result.key, s.config.RESULT_URL_SECONDS),
-      expires_at: expires,
-    })),
+    job.results.map(async (result) =>
+      resultKeyFault(result.key, String(job['tenant_id']), job.id)
+        ? {
+            ...result,
+            error: {
+              code: 'result_unavailable',
+              message: "this result's key is outside the job's folder; it is not served",
+            },
+          }
+        : {
+            ...result,
+            url: await s.storage.presignGet(result.key, s.config.RESULT_URL_SECONDS),
+            expires_at: expires,
+          },
+    ),
   );
   return { ...job, results };
 }

@@ -1,3 +1,4 @@
+import { edge } from '../_shared/edge.ts';
 import { handleJobs } from './handler.ts';
 
-Deno.serve(handleJobs);
+Deno.serve(edge(handleJobs));
