@@ -104,6 +104,7 @@ export async function work(config: Config): Promise<void> {
       health.close();
       await CodecPool.shared().close();
       s3.destroy();
+      models.close();
       connection.disconnect();
       logger.info('stopped');
       process.exit(0);
