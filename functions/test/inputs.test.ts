@@ -15,9 +15,9 @@ function tokenWith(tenant: string, extra: Record<string, unknown>): Promise<stri
     role: 'authenticated',
     aud: 'authenticated',
     app_metadata: { tenant_id: tenant, provider: 'email' },
+    sub: crypto.randomUUID(),
     ...extra,
   })
-    .setSubject(crypto.randomUUID())
     .setIssuedAt()
     .setExpirationTime('1h')
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -190,4 +190,31 @@ test('a forged cursor is refused with 400, whatever its time or id', async () =>
         JSON.stringify(forged),
       );
     }
+});
+
+test('a token whose subject is not a user id gets 401, not a failed cast of auth.uid()', async () => {
+  const tenant = await newTenant();
+  for (const sub of ['auth0|12345', 42]) {
+    const odd = await tokenWith(tenant.id, { sub });
+    for (const [method, path, body] of [
+      ['GET', '/jobs', undefined],
+      ['POST', '/datasets', { name: 'n', file: 'a.tif', bytes: 10 }],
+      [
+        'POST',
+        '/jobs',
+        {
+          type: 'buffer',
+          params: { geojson: { type: 'Point', coordinates: [1, 1] }, distance_m: 5 },
+        },
+      ],
+    ] as const) {
+      const answer = await call(method, path, { token: odd, body });
+      assertEquals(
+        [answer.status, answer.body['code']],
+        [401, 'unauthorized'],
+        `${String(sub)} ${method} ${path}`,
+      );
+      assertMatch(String(answer.body['message']), /\(sub\)/);
+    }
+  }
 });

@@ -2,6 +2,7 @@ import { isConnectionError } from '@harita/contracts';
 import postgres from 'postgres';
 import type { Config } from './config.ts';
 import { ApiError } from './http.ts';
+import { isUuid } from './route.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 
 export type Sql = postgres.Sql;
@@ -111,11 +112,31 @@ async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): 
 }
 
 /**
+ * Refuses claims the database cannot read: text Postgres cannot store anywhere in them (a user
+ * writes their own user_metadata), or a subject auth.uid() cannot cast to a uuid (a third-party
+ * issuer's `sub`).
+ * @throws ApiError 422 `unsupported_text` naming the claim, 401 `unauthorized` for the subject
+ */
+function refuseUnreadableClaims(claims: object): void {
+  refuseUnstorableText(claims, "the token's claim");
+  const sub = (claims as { sub?: unknown }).sub;
+  if (sub === undefined || sub === null || sub === '' || (typeof sub === 'string' && isUuid(sub)))
+    return;
+  throw new ApiError(
+    401,
+    'unauthorized',
+    "the token's subject (sub) is not a user id: the database reads it as a uuid",
+    { 'www-authenticate': 'Bearer' },
+  );
+}
+
+/**
  * Runs `work` as the user, as Supabase's own API does: in a transaction under the
  * `authenticated` role with the request's JWT claims, so row-level security decides what the
  * statements see and change.
  * @throws ApiError 422 `unsupported_text` for claims Postgres cannot read as jsonb (a user can
- *   write a NUL into their own user_metadata), before any query;
+ *   write a NUL into their own user_metadata), 401 for a subject that is not a uuid, before any
+ *   query;
  *   403 for a row naming an unregistered tenant; 503 `database_unavailable` when the database
  *   does not answer
  */
@@ -124,7 +145,7 @@ export async function asUser<T>(
   claims: object,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
-  refuseUnstorableText(claims, "the token's claim");
+  refuseUnreadableClaims(claims);
   return await transaction(sql, async (tx) => {
     // Both settings in one round trip; set_config('role', ..., true) is SET LOCAL ROLE.
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;

@@ -104,7 +104,10 @@ const tensorHeaders = {
 };
 const errors = {
   '400': answer('malformed or invalid body', 'Error'),
-  '401': answer('missing, malformed, expired or wrongly signed token, or no tenant in it', 'Error'),
+  '401': answer(
+    'missing, malformed, expired or wrongly signed token, no tenant in it, or a subject (sub) that is not a uuid',
+    'Error',
+  ),
   '404': answer('not found under your tenant', 'Error'),
   '422': answer(
     'unsupported_text: the body or a claim of the token holds text Postgres cannot store (a NUL, a lone UTF-16 surrogate); the message starts with the field',
