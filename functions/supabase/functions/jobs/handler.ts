@@ -16,8 +16,8 @@ import { pageFrom, pageOf } from '../_shared/paging.ts';
 import { resultKeyFault } from '../_shared/result-keys.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
-import { checkBands, checkExpression, checkModel } from './checks.ts';
 import { submission } from '../_shared/submission.ts';
+import { checkBands, checkExpression, checkModel } from './checks.ts';
 
 export const JobCreate = z.intersection(
   JobRequest,
