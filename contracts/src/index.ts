@@ -6,3 +6,4 @@ export * from './metrics.ts';
 export * from './job-events.ts';
 export * from './reachability.ts';
 export * from './expression/index.ts';
+export * from './sample-type.ts';

@@ -1,15 +1,6 @@
-/** The sample types a raster can hold, by the names GDAL gives them. */
-export const DATA_TYPES = [
-  'Byte',
-  'Int8',
-  'UInt16',
-  'Int16',
-  'UInt32',
-  'Int32',
-  'Float32',
-  'Float64',
-] as const;
-export type DataType = (typeof DATA_TYPES)[number];
+import { DATA_TYPES, SAMPLE_FORMAT, type DataType } from '@harita/contracts';
+
+export { DATA_TYPES, SAMPLE_FORMAT, type DataType };
 
 export type TypedArray =
   | Uint8Array
@@ -20,9 +11,6 @@ export type TypedArray =
   | Int32Array
   | Float32Array
   | Float64Array;
-
-/** TIFF SampleFormat values. */
-export const SAMPLE_FORMAT = { uint: 1, int: 2, float: 3 } as const;
 
 interface DataTypeInfo {
   bytes: number;

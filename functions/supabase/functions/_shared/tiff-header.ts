@@ -1,9 +1,11 @@
+import { type DataType, sampleDataType } from '@harita/contracts';
+
 /** What a dataset's header says, recorded when its upload completes. */
 export interface RasterHeader {
   width: number;
   height: number;
   bandCount: number;
-  dataType: string;
+  dataType: DataType;
   epsg: number;
   bigTiff: boolean;
 }
@@ -65,35 +67,13 @@ const fail = (message: string): never => {
   throw new RasterHeaderError(message);
 };
 
-const FORMAT = { uint: 1, int: 2, float: 3, void: 4, complexInt: 5, complexFloat: 6 } as const;
-
 /**
- * The type samples of `bits` bits in SampleFormat `format` are read as, by the raster engine as by
- * GDAL (raster/src/tiff/sample-type.ts): unsigned integers of 1 to 7 bits (NBITS) as Byte, 9 to 15
- * as UInt16 and 17 to 31 as UInt32; 16-bit floats as Float32.
+ * The type the engine reads these samples as (contracts' sampleDataType, the engine's own rule).
  * @throws RasterHeaderError naming a sample type the engine refuses
  */
-function sampleType(bits: number, format: number): string {
-  const refuse = (what: string): never => fail(`${what} samples are not supported`);
-  if (format === FORMAT.complexInt || format === FORMAT.complexFloat) refuse('complex');
-  if (bits === 64 && format !== FORMAT.float)
-    refuse(`64-bit integer (${format === FORMAT.int ? 'Int64' : 'UInt64'})`);
-  if (format === FORMAT.float) {
-    if (bits === 16 || bits === 32) return 'Float32';
-    if (bits === 64) return 'Float64';
-    return refuse(`${String(bits)}-bit floating-point`);
-  }
-  if (format === FORMAT.int) {
-    if (bits === 8) return 'Int8';
-    if (bits === 16) return 'Int16';
-    if (bits === 32) return 'Int32';
-    return refuse(`signed ${String(bits)}-bit integer`);
-  }
-  if (format !== FORMAT.uint && format !== FORMAT.void) refuse(`SampleFormat ${String(format)}`);
-  if (bits >= 1 && bits <= 8) return 'Byte';
-  if (bits > 8 && bits <= 16) return 'UInt16';
-  if (bits > 16 && bits <= 32) return 'UInt32';
-  return refuse(`${String(bits)}-bit integer`);
+function sampleType(bits: number, format: number): DataType {
+  const type = sampleDataType(bits, format);
+  return 'refused' in type ? fail(`${type.refused} samples are not supported`) : type.dataType;
 }
 const PROJECTED_CRS_KEY = 3072;
 const GEOGRAPHIC_CRS_KEY = 2048;
