@@ -7,3 +7,4 @@ export * from './job-events.ts';
 export * from './reachability.ts';
 export * from './expression/index.ts';
 export * from './sample-type.ts';
+export * from './upload-lifetime.ts';

@@ -28,10 +28,15 @@ as $$
   )::jsonb
 $$;
 
+-- As hosted Supabase defines it: an empty request.jwt.claim.sub counts as unset, but an empty
+-- `sub` in request.jwt.claims is cast as it is, so '' fails the cast (22P02) there too.
 create or replace function auth.uid() returns uuid
 language sql stable
 as $$
-  select nullif(auth.jwt() ->> 'sub', '')::uuid
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'
+  )::uuid
 $$;
 
 create or replace function auth.role() returns text

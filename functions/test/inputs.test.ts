@@ -194,7 +194,7 @@ test('a forged cursor is refused with 400, whatever its time or id', async () =>
 
 test('a token whose subject is not a user id gets 401, not a failed cast of auth.uid()', async () => {
   const tenant = await newTenant();
-  for (const sub of ['auth0|12345', 42]) {
+  for (const sub of ['auth0|12345', 42, '']) {
     const odd = await tokenWith(tenant.id, { sub });
     for (const [method, path, body] of [
       ['GET', '/jobs', undefined],

@@ -44,8 +44,10 @@ create index datasets_staging_to_sweep on public.datasets (upload_expires_at)
 
 -- A new dataset's upload, and the tenant's caps on pending uploads, checked where the row is
 -- recorded: the tenant's row is locked first, so two creations at once cannot both take the last
--- place. The API sets harita.upload_url_seconds (its UPLOAD_URL_SECONDS) in the transaction.
--- An upload may be completed until an hour after its URL expires (a long PUT started in time).
+-- place. The API sets harita.upload_url_seconds (its UPLOAD_URL_SECONDS) in the transaction,
+-- at most 79200 (contracts' MAX_UPLOAD_URL_SECONDS: the bucket expires uploads/ after a day).
+-- An upload may be completed until an hour after its URL expires (a long PUT started in time:
+-- contracts' UPLOAD_COMPLETION_GRACE_SECONDS).
 -- Pending uploads past that count for nothing. SQLSTATE HQ413: the upload alone is over the
 -- tenant's pending bytes (detail: the cap); HQ429: a cap is reached (detail: JSON with the
 -- seconds until the next pending upload is abandoned).
@@ -55,7 +57,7 @@ as $$
 declare
   tenant public.tenants%rowtype;
   url_seconds integer := least(greatest(coalesce(
-    nullif(current_setting('harita.upload_url_seconds', true), '')::integer, 900), 1), 604800);
+    nullif(current_setting('harita.upload_url_seconds', true), '')::integer, 900), 1), 79200);
   pending integer;
   pending_bytes numeric;
   next_free timestamptz;
@@ -98,10 +100,12 @@ create trigger datasets_admit before insert on public.datasets
 revoke insert on public.datasets from authenticated;
 grant insert (name, file, content_type, declared_bytes) on public.datasets to authenticated;
 
--- Idempotency-Key: the first answer to a tenant's submission under a key, kept a day. A row with
--- no status is a request still at work (until locked_until). Only the API (service role) writes.
+-- Idempotency-Key: the first answer to a tenant's submission under a key on an endpoint, kept a
+-- day; one key on POST /jobs and on POST /datasets is two submissions. A row with no status is a
+-- request still at work (until locked_until). Only the API (service role) writes.
 create table public.idempotency_keys (
   tenant_id uuid not null references public.tenants (id) on delete cascade,
+  endpoint text not null check (endpoint in ('jobs', 'datasets')),
   key text not null check (length(key) between 1 and 255),
   fingerprint text not null,
   status smallint,
@@ -110,7 +114,7 @@ create table public.idempotency_keys (
   locked_until timestamptz,
   created_at timestamptz not null default now(),
   expires_at timestamptz not null default now() + interval '24 hours',
-  primary key (tenant_id, key)
+  primary key (tenant_id, endpoint, key)
 );
 create index idempotency_keys_expiry on public.idempotency_keys (expires_at);
 
@@ -156,9 +160,10 @@ begin
   end if;
   if p_key is not null then
     -- A new key, an expired one, or one whose holder never finished this same request.
-    insert into public.idempotency_keys as k (tenant_id, key, fingerprint, locked_until)
-      values (p_tenant, p_key, p_fingerprint, now() + make_interval(secs => p_lock_seconds))
-      on conflict (tenant_id, key) do update set
+    insert into public.idempotency_keys as k (tenant_id, endpoint, key, fingerprint, locked_until)
+      values (p_tenant, p_endpoint, p_key, p_fingerprint,
+        now() + make_interval(secs => p_lock_seconds))
+      on conflict (tenant_id, endpoint, key) do update set
         fingerprint = excluded.fingerprint, status = null, headers = null, body = null,
         locked_until = excluded.locked_until, created_at = now(),
         expires_at = now() + interval '24 hours'
@@ -166,7 +171,8 @@ begin
         or (k.status is null and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
       returning * into kept;
     if kept.key is null then
-      select * into kept from public.idempotency_keys k where k.tenant_id = p_tenant and k.key = p_key;
+      select * into kept from public.idempotency_keys k
+        where k.tenant_id = p_tenant and k.endpoint = p_endpoint and k.key = p_key;
       if kept.fingerprint <> p_fingerprint then
         return query select 'key_reused', null::integer, null::integer, null::smallint, null::jsonb, null::text;
       elsif kept.status is not null then
@@ -179,15 +185,19 @@ begin
       return;
     end if;
   end if;
+  -- The refill is dated by the clock when the row is locked, not by the transaction's start
+  -- (now()): a request that waited on the lock would date the bucket back and count the wait again.
   insert into public.submission_buckets as b (tenant_id, endpoint, tokens, refilled_at)
-    values (p_tenant, p_endpoint, rate, now())
+    values (p_tenant, p_endpoint, rate, clock_timestamp())
     on conflict (tenant_id, endpoint) do update set
-      tokens = least(rate, b.tokens + extract(epoch from now() - b.refilled_at) * rate / 60.0),
-      refilled_at = now()
+      tokens = least(rate, b.tokens + extract(epoch from
+        greatest(b.refilled_at, clock_timestamp()) - b.refilled_at) * rate / 60.0),
+      refilled_at = greatest(b.refilled_at, clock_timestamp())
     returning b.tokens into available;
   if available < 1 then
     if p_key is not null then
-      delete from public.idempotency_keys k where k.tenant_id = p_tenant and k.key = p_key;
+      delete from public.idempotency_keys k
+        where k.tenant_id = p_tenant and k.endpoint = p_endpoint and k.key = p_key;
     end if;
     return query select 'rate_limited',
       greatest(1, ceil((1 - available) * 60.0 / rate))::integer, rate,

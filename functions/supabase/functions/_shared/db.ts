@@ -114,14 +114,14 @@ async function transaction<T>(sql: Sql, work: (tx: Transaction) => Promise<T>): 
 /**
  * Refuses claims the database cannot read: text Postgres cannot store anywhere in them (a user
  * writes their own user_metadata), or a subject auth.uid() cannot cast to a uuid (a third-party
- * issuer's `sub`).
+ * issuer's `sub`, or an empty one).
  * @throws ApiError 422 `unsupported_text` naming the claim, 401 `unauthorized` for the subject
  */
 function refuseUnreadableClaims(claims: object): void {
   refuseUnstorableText(claims, "the token's claim");
   const sub = (claims as { sub?: unknown }).sub;
-  if (sub === undefined || sub === null || sub === '' || (typeof sub === 'string' && isUuid(sub)))
-    return;
+  // '' too: hosted Supabase's auth.uid() casts an empty `sub` as it is, and fails.
+  if (sub === undefined || sub === null || (typeof sub === 'string' && isUuid(sub))) return;
   throw new ApiError(
     401,
     'unauthorized',

@@ -132,7 +132,7 @@ const paging = [
 /** Submissions: rate limited per tenant, and idempotent under a key. */
 const idempotencyKey = header(
   'Idempotency-Key',
-  'a retry with the same key and body answers the first answer (same status and body, Idempotent-Replayed: true) and records nothing more; per tenant, kept a day; only a 2xx answer is kept; the key with another body is 422 idempotency_key_reused, a malformed one 400 invalid_idempotency_key',
+  'a retry with the same key and body answers the first answer (same status and body, Idempotent-Replayed: true) and records nothing more; per tenant and endpoint (one key on POST /jobs and on POST /datasets is two submissions), kept a day; only a 2xx answer is kept; the key with another body is 422 idempotency_key_reused, a malformed one 400 invalid_idempotency_key',
   { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
 );
 

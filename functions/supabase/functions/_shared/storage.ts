@@ -68,7 +68,8 @@ export class Storage {
 
   /**
    * Copies `source` to `target` inside the bucket, server-side: in one request up to `partBytes`
-   * bytes (S3 copies at most 5 GiB so), in parts of `partBytes` past it. The copy is of the very
+   * bytes (S3_COPY_PART_BYTES; S3 copies at most 5 GiB so), in parts of `partBytes` past it, each
+   * request given time for the bytes it copies (copyTimeoutMs). The copy is of the very
    * object `head` describes: every request names its ETag, and the source is looked at again
    * after, since some stores ignore that precondition; a change is refused and the copy removed.
    * @throws ApiError 409 `upload_changed` when the source is no longer that object, 503 when the
@@ -78,14 +79,16 @@ export class Storage {
     source: string,
     target: string,
     head: ObjectHead,
-    partBytes = MAX_COPY_BYTES,
+    partBytes = this.config.S3_COPY_PART_BYTES,
   ): Promise<void> {
     const from = {
       'x-amz-copy-source': this.path(source),
       'x-amz-copy-source-if-match': head.etag,
     };
     if (head.size <= partBytes) {
-      await copyAnswer(await this.send(target, { method: 'PUT', headers: from }));
+      await copyAnswer(
+        await this.send(target, { method: 'PUT', headers: from }, '', copyTimeoutMs(head.size)),
+      );
     } else {
       await this.copyInParts(target, head, partBytes, from);
     }
@@ -112,12 +115,14 @@ export class Storage {
     try {
       const parts: string[] = [];
       for (let at = 0; at < head.size; at += partBytes) {
-        const range = `bytes=${String(at)}-${String(Math.min(at + partBytes, head.size) - 1)}`;
+        const end = Math.min(at + partBytes, head.size);
+        const range = `bytes=${String(at)}-${String(end - 1)}`;
         const answer = await copyAnswer(
           await this.send(
             target,
             { method: 'PUT', headers: { ...from, 'x-amz-copy-source-range': range } },
             query(`&partNumber=${String(parts.length + 1)}`),
+            copyTimeoutMs(end - at),
           ),
         );
         const etag = /<ETag>([^<]+)<\/ETag>/.exec(answer)?.[1];
@@ -129,11 +134,13 @@ export class Storage {
           (etag, i) => `<Part><PartNumber>${String(i + 1)}</PartNumber><ETag>${etag}</ETag></Part>`,
         )
         .join('');
+      // The store may assemble the parts' bytes before it answers: time for the whole.
       await copyAnswer(
         await this.send(
           target,
           { method: 'POST', body: `<CompleteMultipartUpload>${list}</CompleteMultipartUpload>` },
           query(),
+          copyTimeoutMs(head.size),
         ),
       );
     } catch (error) {
@@ -176,20 +183,40 @@ export class Storage {
     if (!response.ok) throw new Error(`the bucket answered ${String(response.status)}`);
   }
 
-  private async send(key: string, init: RequestInit, query = ''): Promise<Response> {
+  /** One request to the store, given `timeoutMs` to answer (a copy's time for its bytes). */
+  private async send(
+    key: string,
+    init: RequestInit,
+    query = '',
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<Response> {
     const url = this.url(key);
     url.search = query;
     try {
       return await reachability.observe(STORE, 'requests', () =>
-        this.client.fetch(url, {
-          ...init,
-          signal: AbortSignal.timeout(15_000),
-        }),
+        this.client.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
       );
     } catch (error) {
       throw unavailable((error as Error).message);
     }
   }
+}
+
+/** How long a request that moves no bulk of bytes may take to answer. */
+const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * The slowest rate a store is assumed to copy at inside itself (bytes a second): 20 MiB/s, well
+ * under what MinIO or Ceph on one disk and S3 copy, so a healthy copy is never cut short.
+ */
+const ASSUMED_COPY_BYTES_PER_SECOND = 20 * 1024 ** 2;
+
+/**
+ * How long a request that copies `bytes` bytes inside the store may take, in milliseconds: the
+ * plain request's 15 s plus the bytes at the assumed copy rate (a 512 MiB part: 40.6 s; 5 GiB:
+ * 271 s).
+ */
+export function copyTimeoutMs(bytes: number): number {
+  return REQUEST_TIMEOUT_MS + Math.ceil((bytes / ASSUMED_COPY_BYTES_PER_SECOND) * 1000);
 }
 
 /** What a HEAD tells of an object. */
@@ -198,9 +225,6 @@ export interface ObjectHead {
   size: number;
   etag: string;
 }
-
-/** The most one CopyObject request copies (S3's limit); larger objects are copied in parts. */
-export const MAX_COPY_BYTES = 5 * 1024 ** 3;
 
 const changed = () =>
   new ApiError(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { asService } from './db.ts';
 import { ApiError, readBody } from './http.ts';
 import type { Services } from './services.ts';
+import { sweepSoon } from './upload-sweep.ts';
 
 /** The endpoints whose submissions are limited and idempotent, as `submission_buckets` names them. */
 export type SubmissionEndpoint = 'jobs' | 'datasets';
@@ -34,7 +35,8 @@ async function sha256(text: string): Promise<string> {
 /**
  * Runs a tenant's submission (POST /jobs, POST /datasets) under its rate limit (a token bucket
  * per tenant and endpoint in Postgres, `tenants.{job,dataset}_submissions_per_minute`) and, when
- * the request carries an `Idempotency-Key`, at most once per key and tenant for a day: a retry
+ * the request carries an `Idempotency-Key`, at most once per key, tenant and endpoint for a day
+ * (one key on both endpoints is two submissions): a retry
  * with the same body gets the first answer (same status, body and Location, with
  * `Idempotent-Replayed: true`). Only a 2xx answer is kept; any other releases the key, so the
  * retry runs again. `handle` gets the request with its body still to read.
@@ -49,6 +51,7 @@ export async function submission(
   endpoint: SubmissionEndpoint,
   handle: (request: Request) => Promise<Response>,
 ): Promise<Response> {
+  sweepSoon(s);
   const key = request.headers.get('idempotency-key');
   if (key !== null && !IdempotencyKey.safeParse(key).success)
     throw new ApiError(
@@ -113,7 +116,7 @@ export async function submission(
     response = await handle(forward);
   } finally {
     // The answer stands whether or not it could be kept: a key left held expires with its lock.
-    await settle(s, tenantId, key, response).catch((error: unknown) =>
+    await settle(s, tenantId, endpoint, key, response).catch((error: unknown) =>
       console.error(
         JSON.stringify({ level: 'warn', msg: 'idempotency key not settled', error: String(error) }),
       ),
@@ -129,6 +132,7 @@ export async function submission(
 async function settle(
   s: Services,
   tenantId: string,
+  endpoint: SubmissionEndpoint,
   key: string,
   response: Response | undefined,
 ): Promise<void> {
@@ -144,13 +148,14 @@ async function settle(
       s.sql,
       (tx) => tx`update public.idempotency_keys
         set status = ${response.status}, headers = ${tx.json(headers)}, body = ${body}, locked_until = null
-        where tenant_id = ${tenantId} and key = ${key}`,
+        where tenant_id = ${tenantId} and endpoint = ${endpoint} and key = ${key}`,
     );
     return;
   }
   await asService(
     s.sql,
     (tx) => tx`delete from public.idempotency_keys
-      where tenant_id = ${tenantId} and key = ${key} and status is null`,
+      where tenant_id = ${tenantId} and endpoint = ${endpoint} and key = ${key}
+        and status is null`,
   );
 }

@@ -3,8 +3,8 @@ import { asService, asUser } from '../_shared/db.ts';
 import { ApiError, json } from '../_shared/http.ts';
 import type { Services } from '../_shared/services.ts';
 import { RasterHeaderError, readRasterHeader } from '../_shared/tiff-header.ts';
+import { abandonUploads } from '../_shared/upload-sweep.ts';
 import { COLUMNS, visibleDataset } from './rows.ts';
-import { abandonUploads } from './sweep.ts';
 
 /** How long one /complete holds its dataset: past it (a completion that died), another may. */
 const COMPLETION_SECONDS = 900;

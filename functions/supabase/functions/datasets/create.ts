@@ -4,7 +4,6 @@ import { asUser, sqlState } from '../_shared/db.ts';
 import { ApiError, json, parseWith, readJson } from '../_shared/http.ts';
 import type { Services } from '../_shared/services.ts';
 import { COLUMNS, type DatasetRow } from './rows.ts';
-import { sweepSoon } from './sweep.ts';
 
 export const TIFF_TYPES = ['image/tiff', 'image/tiff; application=geotiff'] as const;
 
@@ -79,7 +78,6 @@ export async function create(
       });
     return row!;
   });
-  sweepSoon(s);
   const expires = new Date(Date.now() + s.config.UPLOAD_URL_SECONDS * 1000);
   const url = await s.storage.presignPut(
     stagingKey(tenantId, dataset.id, nonce),

@@ -5,10 +5,10 @@ import { pageFrom, pageOf } from '../_shared/paging.ts';
 import { isUuid, segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
 import { submission } from '../_shared/submission.ts';
+import { handleSweep } from '../_shared/upload-sweep.ts';
 import { complete } from './complete.ts';
 import { create } from './create.ts';
 import { COLUMNS, visibleDataset } from './rows.ts';
-import { handleSweep } from './sweep.ts';
 
 export { DatasetCreate, TIFF_TYPES } from './create.ts';
 

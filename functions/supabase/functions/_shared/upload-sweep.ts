@@ -1,8 +1,8 @@
 import { datasetKey, stagingKey } from '@harita/contracts';
-import { authenticate } from '../_shared/auth.ts';
-import { asService } from '../_shared/db.ts';
-import { ApiError, json } from '../_shared/http.ts';
-import type { Services } from '../_shared/services.ts';
+import { authenticate } from './auth.ts';
+import { asService } from './db.ts';
+import { ApiError, json } from './http.ts';
+import type { Services } from './services.ts';
 
 /** What one sweep did. */
 export interface SweepCounts {
@@ -83,8 +83,8 @@ const SWEEP_EVERY_MS = 60_000;
 let lastSweep = 0;
 
 /**
- * Starts a sweep in the background, at most once a minute in this isolate: submissions call it,
- * so a stack without a scheduler still cleans up. Supabase's runtime is asked to let it finish
+ * Starts a sweep in the background, at most once a minute in this isolate: every submission
+ * (POST /jobs, POST /datasets) calls it, so a stack without a scheduler still cleans up. Supabase's runtime is asked to let it finish
  * (EdgeRuntime.waitUntil); a failure is logged, never the request's.
  */
 export function sweepSoon(s: Services): void {
