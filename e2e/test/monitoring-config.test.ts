@@ -54,7 +54,7 @@ function exported(name: string): boolean {
 describe('monitoring configuration', () => {
   it('the alert rules pass promtool check rules and every case of promtool test rules', async () => {
     expect(await inImage('PROMETHEUS_IMAGE', 'promtool', ['check', 'rules', 'alerts.yml'])).toMatch(
-      /SUCCESS: 7 rules found/,
+      /SUCCESS: 8 rules found/,
     );
     expect(
       await inImage('PROMETHEUS_IMAGE', 'promtool', ['test', 'rules', 'alerts.test.yml']),
@@ -66,7 +66,7 @@ describe('monitoring configuration', () => {
     const exprs = [...text.matchAll(/expr: (?:\|\n)?([\s\S]*?)\n\s+(?:for|labels):/g)].map(
       (m) => m[1] ?? '',
     );
-    expect(exprs).toHaveLength(7);
+    expect(exprs).toHaveLength(8);
     for (const expr of exprs)
       for (const name of metricNames(expr)) expect(exported(name), `${name} in ${expr}`).toBe(true);
     for (const alert of [

@@ -1,7 +1,7 @@
 import { assert, assertEquals } from './assert.ts';
 import { asService } from '../supabase/functions/_shared/db.ts';
 import { getServices } from '../supabase/functions/_shared/services.ts';
-import { API, BROWSER_ORIGIN, ORIGIN, call, newTenant, test } from './helpers.ts';
+import { API, BROWSER_ORIGIN, ORIGIN, call, newTenant, readyDataset, test } from './helpers.ts';
 
 test('health answers 200 when the database, the bucket and model serving all answer', async () => {
   const health = await call('GET', '/health');
@@ -27,6 +27,7 @@ test('the OpenAPI 3.1 document at /openapi.json describes every endpoint with th
     '/datasets/{id}',
     '/datasets/{id}/complete',
     '/health',
+    '/health/ready',
     '/inference/models/{model}',
     '/inference/models/{model}/metadata',
     '/inference/models/{model}/predict',
@@ -138,8 +139,9 @@ function assertOwnWords(body: Record<string, unknown>): void {
   );
 }
 
-test('with object storage and model serving down, /health and the 503s carry a code and a short reason only', async () => {
+test('with object storage and model serving down, /health and the 503s carry a code and a short reason only; readiness and inference submissions hold', async () => {
   const tenant = await newTenant();
+  const dataset = await readyDataset(tenant.token);
   const pending = await call('POST', '/datasets', {
     token: tenant.token,
     body: { name: 'scene', file: 'scene.tif', bytes: 1024 },
@@ -195,6 +197,25 @@ test('with object storage and model serving down, /health and the 503s carry a c
     });
     assertEquals([predict.status, predict.body['code']], [503, 'model_unavailable']);
     assertOwnWords(predict.body);
+    // Readiness needs the database alone: the pod stays in its Service for every other endpoint.
+    const ready = await fetch(`${at}/health/ready`);
+    assertEquals(
+      [ready.status, await ready.json()],
+      [200, { status: 'ok', checks: { database: 'ok' } }],
+    );
+    // An outage of model serving is no reason to refuse work: the worker checks the model when it runs.
+    const job = await answer('/jobs', {
+      method: 'POST',
+      body: JSON.stringify({
+        type: 'inference',
+        params: {
+          input: { dataset_id: dataset.id, file: dataset.file },
+          model: 'landcover',
+          bands: [1, 2, 3, 4],
+        },
+      }),
+    });
+    assertEquals(job.status, 201, JSON.stringify(job.body));
   } finally {
     server.kill('SIGTERM');
     await server.status;

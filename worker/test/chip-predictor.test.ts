@@ -1,8 +1,7 @@
-import type { ModelServing, PredictCall } from '@harita/model-serving/client';
+import type { ModelServing, PredictCall, SegmentationModel } from '@harita/model-serving/client';
 import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../src/job-failure.js';
 import { chipPredictor } from '../src/model-serving/chip-predictor.js';
-import type { SegmentationModel } from '../src/model-serving/model-contract.js';
 
 // The worker's reading of a Predict answer: class ids as served, and a model that answers
 // something else fails the job with model_error, naming what it answered.

@@ -20737,6 +20737,12 @@ var SAMPLE_FORMAT = {
   complexFloat: 6
 };
 
+// ../../contracts/dist/upload-lifetime.js
+var UPLOAD_STAGING_DAYS = 1;
+var UPLOAD_COMPLETION_GRACE_SECONDS = 3600;
+var COMPLETION_MARGIN_SECONDS = 3600;
+var MAX_UPLOAD_URL_SECONDS = UPLOAD_STAGING_DAYS * 24 * 3600 - UPLOAD_COMPLETION_GRACE_SECONDS - COMPLETION_MARGIN_SECONDS;
+
 // ../../raster/src/tiff/data-type.ts
 var INFO = {
   Byte: info(1, SAMPLE_FORMAT.uint, Uint8Array),

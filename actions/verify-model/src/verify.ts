@@ -2,9 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDemoScene } from '@harita/demo/scene';
 import { CLASS_NODATA, predictChipsToCog, RasterReader } from '@harita/raster';
-import { RestModelServing, signaturesFrom } from '@harita/model-serving/client/rest';
+import {
+  RestModelServing,
+  segmentationModel,
+  signaturesFrom,
+} from '@harita/model-serving/client/rest';
 import { readSavedModelSignatures } from '@harita/model-serving/saved-model';
-import { chipPredictor, segmentationModel } from '@harita/worker/model-serving';
+import { chipPredictor } from '@harita/worker/model-serving';
 import { signatureDigest } from './contract.js';
 import type { Inputs } from './inputs.js';
 

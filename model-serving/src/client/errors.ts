@@ -18,3 +18,18 @@ export class ModelServingError extends Error {
     super(message);
   }
 }
+
+/**
+ * A model that breaks the segmentation contract (segmentation-model.ts), or takes other bands than
+ * the job gives. `field` is the job parameter at fault: the model itself, or the bands.
+ */
+export class ModelContractError extends Error {
+  override name = 'ModelContractError';
+
+  constructor(
+    readonly field: 'model' | 'bands',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -11,7 +11,8 @@ import {
 import type { ClientOptions, ModelServing, PredictCall } from './model-serving.ts';
 import { TransientFailure, withRetries } from './retry.ts';
 
-export { ModelServingError, type ModelServingErrorCode } from './errors.ts';
+export { ModelContractError, ModelServingError, type ModelServingErrorCode } from './errors.ts';
+export { segmentationModel, type SegmentationModel } from './segmentation-model.ts';
 export {
   metadataFromRest,
   signaturesFrom,

@@ -1,8 +1,7 @@
-import type { ModelServing } from '@harita/model-serving/client';
+import type { ModelServing, SegmentationModel } from '@harita/model-serving/client';
 import type { ChipBatchPrediction, PredictChips } from '@harita/raster';
 import { JobFailure } from '../job-failure.js';
 import { asJobFailure } from './failure.js';
-import type { SegmentationModel } from './model-contract.js';
 
 function modelError(model: SegmentationModel, message: string): JobFailure {
   return new JobFailure('model_error', `model '${model.name}' answered badly: ${message}`, true);

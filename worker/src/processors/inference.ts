@@ -1,7 +1,7 @@
+import { segmentationModel } from '@harita/model-serving/client';
 import { predictChipsToCog } from '@harita/raster';
 import { chipPredictor } from '../model-serving/chip-predictor.js';
 import { asJobFailure } from '../model-serving/failure.js';
-import { segmentationModel } from '../model-serving/model-contract.js';
 import type { Processor } from './processor.js';
 
 const CLASSES = 'classes.tif';
@@ -19,13 +19,18 @@ export const inference: Processor<'inference'> = async (params, context) => {
     .catch((error: unknown) => {
       throw asJobFailure(error);
     });
-  const model = segmentationModel(
-    params.model,
-    params.model_version,
-    metadata,
-    params.bands.length,
-    params.probabilities,
-  );
+  let model;
+  try {
+    model = segmentationModel(
+      params.model,
+      params.model_version,
+      metadata,
+      params.bands.length,
+      params.probabilities,
+    );
+  } catch (error) {
+    throw asJobFailure(error);
+  }
   const summary = await predictChipsToCog(input, context.resultUrl(CLASSES), {
     bands: params.bands,
     chipSize: model.chipSize,

@@ -74,6 +74,11 @@ const Environment = z.object({
   MODEL_SERVING_URL: z.url().default('http://127.0.0.1:8501'),
   /** The Authorization header model serving's edge asks for (its basic auth), when it has one. */
   MODEL_SERVING_AUTHORIZATION: z.string().min(1).optional(),
+  /** The model /health asks model serving about (TF Serving has no health call of its own). */
+  HEALTH_MODEL: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('landcover'),
   MAX_UPLOAD_BYTES: positive.default(10 * 1024 ** 3),
   /** How long an upload URL is valid; capped so the bucket's rule never expires an open upload. */
   UPLOAD_URL_SECONDS: positive.max(MAX_UPLOAD_URL_SECONDS).default(900),

@@ -251,10 +251,9 @@ export function openApiDocument(): object {
               "quota_exceeded: past your tenant's queued-job quota, or rate_limited: past its submissions a minute (Retry-After)",
               'Error',
             ),
-            '503': answer("model serving did not answer about an inference job's model", 'Error'),
             ...errors,
             '422': answer(
-              "what the API can know is wrong, the message starting with the field: band_out_of_range (a band past the dataset's band count), invalid_expression (band maths the engine's parser refuses, or a band it reads and bands does not name), unknown_model (model or model_version not served), model_input_mismatch (the model's serving_default input does not take as many bands), unsupported_text (NUL, lone surrogates), idempotency_key_reused (the key with another body)",
+              "what the API can know is wrong, the message starting with the field: band_out_of_range (a band past the dataset's band count), invalid_expression (band maths the engine's parser refuses, or a band it reads and bands does not name), unknown_model (model or model_version not served), model_input_mismatch (the model breaks the segmentation contract or takes other bands), unsupported_text (NUL, lone surrogates), idempotency_key_reused (the key with another body)",
               'Error',
             ),
           },
@@ -390,6 +389,16 @@ export function openApiDocument(): object {
             '503': answer(
               "something does not: {status: degraded, code: dependency_unavailable, message naming it, checks: each ok, no_answer or failing}; never the dependency's own error text",
             ),
+          },
+        },
+      },
+      '/health/ready': {
+        get: {
+          summary: 'Readiness: the database, which every endpoint needs, answers',
+          security: [],
+          responses: {
+            '200': answer('{status: ok, checks: {database: ok}}'),
+            '503': answer('{status: degraded, code: dependency_unavailable, message, checks}'),
           },
         },
       },

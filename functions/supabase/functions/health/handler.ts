@@ -1,4 +1,5 @@
 import { errorResponse, json, notFound } from '../_shared/http.ts';
+import { modelServing } from '../_shared/model-serving.ts';
 import { openApiDocument } from '../_shared/openapi.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices } from '../_shared/services.ts';
@@ -7,6 +8,7 @@ import { getServices } from '../_shared/services.ts';
 type CheckState = 'ok' | 'no_answer' | 'failing';
 
 const NO_ANSWER = 'no answer within 3 s';
+const ACTIONS = ['ready', 'openapi.json'];
 
 /** Runs one probe within 3 s; a failure's own text goes to the log only. */
 async function check(name: string, probe: () => Promise<unknown>): Promise<CheckState> {
@@ -30,33 +32,33 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Check
 /**
  * /health: 200 when the database, the bucket and model serving answer; otherwise 503 with code
  * `dependency_unavailable`, a message naming what fails, and each check's state (`ok`,
- * `no_answer`, `failing`), never a dependency's own error text. /health/openapi.json: the API's
- * OpenAPI 3.1 document. Neither needs a token.
+ * `no_answer`, `failing`), never a dependency's own error text. /health/ready: the same for the
+ * database alone, which every endpoint needs, for a readiness probe: a pod taken out of its
+ * Service because model serving is down would take every endpoint down with it.
+ * /health/openapi.json: the API's OpenAPI 3.1 document. None needs a token.
  */
 export async function handleHealth(request: Request): Promise<Response> {
   try {
     const [action, ...rest] = segments(request, 'health');
-    if (rest.length > 0 || (action !== undefined && action !== 'openapi.json'))
+    if (rest.length > 0 || (action !== undefined && !ACTIONS.includes(action)))
       throw notFound('this path');
     if (action === 'openapi.json') return json(openApiDocument());
     const s = getServices();
-    const checks = {
-      database: await check('database', () => s.sql`select 1`),
-      storage: await check('storage', () => s.storage.ping()),
-      model_serving: await check('model_serving', async () => {
-        const response = await fetch(
-          `${s.config.MODEL_SERVING_URL.replace(/\/+$/, '')}/v1/models/landcover`,
-          {
-            signal: AbortSignal.timeout(3000),
-            headers: s.config.MODEL_SERVING_AUTHORIZATION
-              ? { authorization: s.config.MODEL_SERVING_AUTHORIZATION }
-              : {},
-          },
-        );
-        await response.body?.cancel();
-        if (!response.ok) throw new Error(`status ${String(response.status)}`);
-      }),
-    };
+    const database = await check('database', () => s.sql`select 1`);
+    const checks =
+      action === 'ready'
+        ? { database }
+        : {
+            database,
+            storage: await check('storage', () => s.storage.ping()),
+            model_serving: await check('model_serving', () =>
+              modelServing(s.config).status(
+                s.config.HEALTH_MODEL,
+                undefined,
+                AbortSignal.timeout(3000),
+              ),
+            ),
+          };
     const failing = Object.entries(checks)
       .filter(([, state]) => state !== 'ok')
       .map(([name]) => name.replace('_', ' '));

@@ -7,6 +7,7 @@ import {
 } from '@harita/model-serving/client/rest';
 import { assertRegisteredTenant, authenticateUser } from '../_shared/auth.ts';
 import { asUser } from '../_shared/db.ts';
+import { modelMetadata, modelServing } from '../_shared/model-serving.ts';
 import { ApiError, badRequest, errorResponse, notFound, readBody } from '../_shared/http.ts';
 import { segments } from '../_shared/route.ts';
 import { getServices, type Services } from '../_shared/services.ts';
@@ -20,25 +21,6 @@ import {
 import { assertBatch, assertFits, checkPredictBody } from './input-shape.ts';
 
 const MODEL = /^[A-Za-z0-9_-]{1,64}$/;
-
-let client: RestModelServing | undefined;
-
-/**
- * The API's model-serving client: TF Serving's REST API (Supabase's Edge runtime has no HTTP/2
- * client for gRPC), one try within the synchronous deadline.
- */
-function models(s: Services): RestModelServing {
-  client ??= new RestModelServing({
-    baseUrl: s.config.MODEL_SERVING_URL,
-    timeoutMs: s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000,
-    retries: 0,
-    backoffMs: 0,
-    ...(s.config.MODEL_SERVING_AUTHORIZATION
-      ? { authorization: s.config.MODEL_SERVING_AUTHORIZATION }
-      : {}),
-  });
-  return client;
-}
 
 /**
  * A model-serving failure as the API answers it: {code, message} with its HTTP status. When
@@ -77,26 +59,6 @@ function apiError(error: unknown): unknown {
   }
 }
 
-/** How long a model's metadata is trusted before it is read again. */
-const METADATA_SECONDS = 30;
-const metadataCache = new Map<string, { until: number; metadata: Promise<ModelMetadata> }>();
-
-/** The model's metadata, read at most every METADATA_SECONDS per model and version. */
-function metadataOf(
-  client: ModelServing,
-  model: string,
-  version: number | undefined,
-  signal: AbortSignal,
-): Promise<ModelMetadata> {
-  const key = `${model}@${String(version ?? 'latest')}`;
-  const cached = metadataCache.get(key);
-  if (cached && cached.until > Date.now()) return cached.metadata;
-  const metadata = client.metadata(model, version, signal);
-  metadataCache.set(key, { until: Date.now() + METADATA_SECONDS * 1000, metadata });
-  metadata.catch(() => metadataCache.delete(key));
-  return metadata;
-}
-
 /** The signature a request names, from the model's metadata. @throws ApiError 400 when it has none such */
 function signatureOf(metadata: ModelMetadata, model: string, name: string): Signature {
   const signature = metadata.signatures[name];
@@ -112,7 +74,7 @@ async function passThrough(
   path: string,
   body: Uint8Array<ArrayBuffer> | undefined,
 ): Promise<Response> {
-  const answer = await models(s).call(
+  const answer = await modelServing(s.config).call(
     model,
     path,
     body,
@@ -141,7 +103,7 @@ async function predictTensor(
   const input = readTensorBody(request.headers, body);
   const signatureName = request.headers.get(TENSOR_HEADERS.signature) ?? 'serving_default';
   const signature = signatureOf(
-    await metadataOf(client, model, version, signal),
+    await modelMetadata(client, model, version, signal),
     model,
     signatureName,
   );
@@ -221,12 +183,20 @@ export async function handleInference(request: Request): Promise<Response> {
         const signal = AbortSignal.timeout(s.config.SYNC_INFERENCE_TIMEOUT_SECONDS * 1000);
         const max = s.config.SYNC_INFERENCE_MAX_INSTANCES;
         if (isTensorBody(request))
-          return await predictTensor(models(s), request, payload, model, version, signal, max);
+          return await predictTensor(
+            modelServing(s.config),
+            request,
+            payload,
+            model,
+            version,
+            signal,
+            max,
+          );
         const body = parseJsonBody(payload);
         const name =
           (body as { signature_name?: unknown } | null)?.signature_name ?? 'serving_default';
         if (typeof name !== 'string') throw badRequest('signature_name must be a string');
-        const metadata = await metadataOf(models(s), model, version, signal);
+        const metadata = await modelMetadata(modelServing(s.config), model, version, signal);
         checkPredictBody(body, signatureOf(metadata, model, name), max);
         return await passThrough(s, model, `${path}:predict`, payload);
       }

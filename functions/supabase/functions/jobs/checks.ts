@@ -1,5 +1,11 @@
 import { ExpressionError, parseBandMath, type JobRequest } from '@harita/contracts';
-import { ModelServingError, type ModelServing } from '@harita/model-serving/client/rest';
+import {
+  ModelContractError,
+  ModelServingError,
+  segmentationModel,
+  type ModelServing,
+} from '@harita/model-serving/client/rest';
+import { modelMetadata } from '../_shared/model-serving.ts';
 import { ApiError } from '../_shared/http.ts';
 
 // What a submission is checked against beyond its schema, before it is recorded: everything the
@@ -63,11 +69,12 @@ export function checkBands(job: JobRequest, datasetId: string, bandCount: number
 
 /**
  * An inference job's model against what model serving serves: the model (and version) exists, and
- * its `serving_default` signature takes one [N, height, width, bands] input whose bands are as many
- * as the job's `bands`.
+ * it keeps the segmentation contract the worker drives it by (segmentationModel: one float32
+ * [N, chip, chip, bands] input with as many bands as the job gives, [N, chip, chip, classes]
+ * probabilities). When model serving does not answer, the job is accepted: the worker checks
+ * again when it runs, with retries, and an outage of model serving is no reason to refuse work.
  * @throws ApiError 422 `unknown_model` naming params.model (or params.model_version),
- *   422 `model_input_mismatch` naming params.bands or params.model,
- *   503 `model_unavailable` when model serving does not answer
+ *   422 `model_input_mismatch` naming params.model or params.bands
  */
 export async function checkModel(
   job: JobRequest,
@@ -75,40 +82,36 @@ export async function checkModel(
   signal: AbortSignal,
 ): Promise<void> {
   if (job.type !== 'inference') return;
-  const { model, model_version: version, bands } = job.params;
-  const named =
-    version === undefined ? `model '${model}'` : `model '${model}' version ${String(version)}`;
+  const { model, model_version: version, bands, probabilities } = job.params;
   let metadata;
   try {
-    metadata = await models.metadata(model, version, signal);
+    metadata = await modelMetadata(models, model, version, signal);
   } catch (error) {
     if (!(error instanceof ModelServingError)) throw error;
-    if (error.code === 'not_found')
-      throw refuse(
-        'unknown_model',
-        version === undefined ? 'params.model' : 'params.model_version',
-        `${named} is not served`,
+    if (error.code !== 'not_found') {
+      console.error(
+        JSON.stringify({
+          level: 'warn',
+          service: 'functions',
+          msg: 'model not checked at submission: model serving did not answer',
+          model,
+          detail: error.message,
+        }),
       );
-    throw new ApiError(
-      503,
-      'model_unavailable',
-      `model serving did not answer for ${named}; try again`,
-      { 'retry-after': '5' },
+      return;
+    }
+    const named =
+      version === undefined ? `model '${model}'` : `model '${model}' version ${String(version)}`;
+    throw refuse(
+      'unknown_model',
+      version === undefined ? 'params.model' : 'params.model_version',
+      `${named} is not served`,
     );
   }
-  const inputs = Object.values(metadata.signatures['serving_default']?.inputs ?? {});
-  const shape = inputs.length === 1 ? inputs[0]!.shape : [];
-  if (shape.length !== 4)
-    throw refuse(
-      'model_input_mismatch',
-      'params.model',
-      `${named} does not take one input shaped [N, height, width, bands] in its serving_default signature`,
-    );
-  const takes = shape[3]!;
-  if (takes !== -1 && takes !== bands.length)
-    throw refuse(
-      'model_input_mismatch',
-      'params.bands',
-      `${named} takes ${String(takes)} bands and the job gives ${String(bands.length)}`,
-    );
+  try {
+    segmentationModel(model, version, metadata, bands.length, probabilities);
+  } catch (error) {
+    if (!(error instanceof ModelContractError)) throw error;
+    throw refuse('model_input_mismatch', `params.${error.field}`, error.message);
+  }
 }

@@ -1,7 +1,7 @@
-import type { ModelMetadata, Signature, TensorSpec } from '@harita/model-serving/client';
-import { JobFailure } from '../job-failure.js';
+import { ModelContractError } from './errors.ts';
+import type { ModelMetadata, Signature, TensorSpec } from './metadata.ts';
 
-/** A segmentation model as the worker drives it, read from its TF Serving metadata. */
+/** A segmentation model as inference drives it, read from its TF Serving metadata. */
 export interface SegmentationModel {
   name: string;
   version: number | undefined;
@@ -22,16 +22,17 @@ const only = (record: Record<string, TensorSpec>): [string, TensorSpec] | undefi
   return entries.length === 1 ? entries[0] : undefined;
 };
 
-function invalid(model: string, message: string): JobFailure {
-  return new JobFailure('invalid_params', `model '${model}' ${message}`, true);
-}
+const invalid = (model: string, message: string, field: 'model' | 'bands' = 'model') =>
+  new ModelContractError(field, `model '${model}' ${message}`);
 
 /**
  * The inference contract: `serving_default` takes [N, chip, chip, bands] float32 and answers
  * [N, chip, chip, classes] probabilities. A model may also offer a signature answering
  * [N, chip, chip] int32 class ids, which moves a quarter of the data; it is used unless the job
  * wants the probabilities too.
- * @throws JobFailure invalid_params when the model breaks the contract or takes other bands
+ * The worker drives inference by it, and the API checks a submission against it.
+ * @throws ModelContractError when the model breaks the contract (field `model`) or takes other
+ *   bands than the job gives (field `bands`)
  */
 export function segmentationModel(
   name: string,
@@ -58,7 +59,11 @@ export function segmentationModel(
       `takes ${String(height)} x ${String(width)} chips; square chips of a fixed size are needed`,
     );
   if (modelBands !== bands)
-    throw invalid(name, `takes ${String(modelBands)} bands and the job gives ${String(bands)}`);
+    throw invalid(
+      name,
+      `takes ${String(modelBands)} bands and the job gives ${String(bands)}`,
+      'bands',
+    );
   const classCount = probabilities[1].shape[3]!;
   if (classCount < 1 || classCount > 255)
     throw invalid(name, `answers ${String(classCount)} classes; 1 to 255 are supported`);
