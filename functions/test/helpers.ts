@@ -48,6 +48,8 @@ export interface TokenOptions {
   expiresIn?: string;
   alg?: 'HS256' | 'RS256';
   secret?: string;
+  /** Claims over the usual ones: a `sub` here replaces the random user id. */
+  claims?: Record<string, unknown>;
 }
 
 /** A JWT as Supabase Auth mints it: HS256 with the project secret, or RS256 with its signing key. */
@@ -57,8 +59,7 @@ export function token(options: TokenOptions = {}): Promise<string> {
     aud: 'authenticated',
   };
   if (options.tenant) claims['app_metadata'] = { tenant_id: options.tenant, provider: 'email' };
-  const jwt = new SignJWT(claims)
-    .setSubject(crypto.randomUUID())
+  const jwt = new SignJWT({ sub: crypto.randomUUID(), ...claims, ...options.claims })
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '1h');
   if (options.alg === 'RS256')

@@ -2,27 +2,11 @@
 // contracts and the columns must share, text Postgres cannot store, tenants never registered,
 // forged cursors.
 import { ObjectName } from '@harita/contracts';
-import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { IdempotencyKey } from '../supabase/functions/_shared/submission.ts';
 import { DatasetCreate } from '../supabase/functions/datasets/handler.ts';
 import { assertEquals, assertMatch } from './assert.ts';
-import { admin, call, JWT_SECRET, newTenant, readyDataset, test } from './helpers.ts';
-
-/** A user token for `tenant` whose claims also hold `extra`, as a user's own metadata would. */
-function tokenWith(tenant: string, extra: Record<string, unknown>): Promise<string> {
-  return new SignJWT({
-    role: 'authenticated',
-    aud: 'authenticated',
-    app_metadata: { tenant_id: tenant, provider: 'email' },
-    sub: crypto.randomUUID(),
-    ...extra,
-  })
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(JWT_SECRET));
-}
+import { admin, call, newTenant, readyDataset, test, token } from './helpers.ts';
 
 /** The longest string a zod string schema admits, from its JSON Schema. */
 function maxLength(schema: z.ZodType): number | undefined {
@@ -88,7 +72,7 @@ test('file names of 201 to 255 characters are stored; longer ones are refused wi
 });
 
 test('an unregistered tenant gets 403 on POST /datasets, as on POST /jobs', async () => {
-  const stranger = await tokenWith(crypto.randomUUID(), {});
+  const stranger = await token({ tenant: crypto.randomUUID() });
   const dataset = await call('POST', '/datasets', {
     token: stranger,
     body: { name: 'n', file: 'a.tif', bytes: 10 },
@@ -155,7 +139,10 @@ test('a NUL or a lone surrogate in a name, in job params or in any claim is refu
     'params.expression',
   );
   // A user writes their own user_metadata: every call of theirs is refused, none fails.
-  const broken = await tokenWith(tenant.id, { user_metadata: { name: 'Ada\u0000' } });
+  const broken = await token({
+    tenant: tenant.id,
+    claims: { user_metadata: { name: 'Ada\u0000' } },
+  });
   for (const [method, path, body] of [
     ['GET', '/jobs', undefined],
     ['GET', '/datasets', undefined],
@@ -195,7 +182,7 @@ test('a forged cursor is refused with 400, whatever its time or id', async () =>
 test('a token whose subject is not a user id gets 401, not a failed cast of auth.uid()', async () => {
   const tenant = await newTenant();
   for (const sub of ['auth0|12345', 42, '']) {
-    const odd = await tokenWith(tenant.id, { sub });
+    const odd = await token({ tenant: tenant.id, claims: { sub } });
     for (const [method, path, body] of [
       ['GET', '/jobs', undefined],
       ['POST', '/datasets', { name: 'n', file: 'a.tif', bytes: 10 }],
