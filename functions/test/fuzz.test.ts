@@ -8,17 +8,7 @@
 import fc from 'fast-check';
 import { openApiDocument } from '../supabase/functions/_shared/openapi.ts';
 import { AssertionError, assertEquals } from './assert.ts';
-import {
-  admin,
-  API,
-  JWT_SECRET,
-  call,
-  newTenant,
-  readyDataset,
-  serviceToken,
-  test,
-  token,
-} from './helpers.ts';
+import { admin, API, call, newTenant, readyDataset, serviceToken, test, token } from './helpers.ts';
 import { arbitraryOf, mutate, mutationOf, type JsonSchema } from './schema-arbitrary.ts';
 
 const RUNS = Number(Deno.env.get('FUZZ_RUNS') ?? 3000);
