@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   AbstractStartedContainer,
   GenericContainer,
+  type RestartOptions,
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
@@ -16,9 +19,7 @@ export class RedisContainer extends GenericContainer {
 
   constructor(image = imageFor('REDIS_IMAGE')) {
     super(image);
-    this.withExposedPorts(PORT)
-      .withLabels(e2eLabels())
-      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/));
+    this.withExposedPorts(PORT).withLabels(e2eLabels());
   }
 
   /** A fixed host port, kept across restarts (a mapped port would change with each start). */
@@ -32,7 +33,14 @@ export class RedisContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedRedisContainer> {
-    this.withCommand(['redis-server', '--requirepass', this.password, '--appendonly', 'yes']);
+    this.withCommand(['redis-server', '--requirepass', this.password, '--appendonly', 'yes'])
+      // Ready is what a client sees: PONG, once the append-only file is loaded (LOADING before).
+      // A log line is not: after a restart, a wait for one missed it on a fresh engine.
+      .withWaitStrategy(
+        Wait.forSuccessfulCommand(
+          `redis-cli --no-auth-warning -a '${this.password}' ping | grep -qx PONG`,
+        ),
+      );
     return new StartedRedisContainer(await super.start(), this.password);
   }
 }
@@ -60,5 +68,28 @@ export class StartedRedisContainer extends AbstractStartedContainer {
 
   connect(extra: RedisOptions = {}): Redis {
     return new Redis(this.connectionOptions(extra));
+  }
+
+  /**
+   * Restarts Redis and waits until it answers PING again, its data loaded.
+   * @throws when it does not answer in time, with the last lines of its log
+   */
+  override async restart(options?: Partial<RestartOptions>): Promise<void> {
+    try {
+      await super.restart(options);
+    } catch (error) {
+      const { stdout, stderr } = await promisify(execFile)('docker', [
+        'logs',
+        '--tail',
+        '20',
+        this.getId(),
+      ]).catch((failure: unknown) => ({ stdout: '', stderr: String(failure) }));
+      throw new Error(
+        `Redis did not come back: ${String(error)}; its log ends:\n${stdout}${stderr}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 }
