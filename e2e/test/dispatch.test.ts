@@ -160,5 +160,10 @@ describe('jobs through Postgres', () => {
     expect(await notExactlyOnce(system, before)).toEqual([]);
     // The refused submission left no row behind.
     expect(await recorded()).toBe(rowsBefore);
+    // Every dispatcher lived through it (unpatched, postgres.js could end one: patches/).
+    expect(
+      system.dispatchers.map((d) => d.exitCode),
+      system.dispatchers.map((d) => d.stderr).join('\n'),
+    ).toEqual(system.dispatchers.map(() => null));
   });
 });

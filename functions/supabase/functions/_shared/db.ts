@@ -20,25 +20,10 @@ export function poolUse(): { inUse: number; max: number } {
 }
 
 /**
- * postgres.js can write to a socket Deno has already closed (a connection the database dropped,
- * as it does when it stops), and throws from a timer where no caller can catch it. The request
- * that used the connection has failed already and the pool reconnects: that error must not end
- * the isolate, and with it every other request. Anything else still does.
+ * The isolate's pool. postgres.js runs with patches/postgres+3.4.9.patch: unpatched, a connection
+ * the database drops under a transaction ends the isolate, or leaves a connection that never
+ * writes again.
  */
-function isPostgresSocketRace(error: unknown): boolean {
-  return (
-    error instanceof TypeError &&
-    /reading 'write'/.test(error.message) &&
-    /postgres\/(?:[^/]+\/)?src\/connection\.js/.test(error.stack ?? '')
-  );
-}
-
-globalThis.addEventListener('error', (event: ErrorEvent) => {
-  if (!isPostgresSocketRace(event.error)) return;
-  event.preventDefault();
-  console.error(JSON.stringify({ msg: 'database connection closed under a write', level: 'warn' }));
-});
-
 export function database(config: Config): Sql {
   client ??= postgres(config.SUPABASE_DB_URL, {
     max: POOL_MAX,
