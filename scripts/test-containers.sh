@@ -19,3 +19,6 @@ for action in build-push deploy-k8s deploy-functions verify-model; do
 done
 say "e2e suites"
 npx vitest run --root e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json"
+say "the inference suites again over REST (MODEL_SERVING_PROTOCOL=rest; gRPC is the default)"
+MODEL_SERVING_PROTOCOL=rest npx vitest run --root e2e test/worker-inference.test.ts test/pipelines.test.ts \
+  --reporter=default --reporter=json --outputFile.json="$results/e2e-rest.json"

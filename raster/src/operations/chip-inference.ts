@@ -1,7 +1,9 @@
+import { SharedScratch } from '../codec/shared-scratch.js';
 import { bandReading, readPhysical } from '../kernels/band-values.js';
 import type { OutputOptions, OutputSummary } from '../pipeline/transform.js';
 import type { RasterReader } from '../reader/raster-reader.js';
 import { saveCog } from '../writer/cog-sink.js';
+import { createSharedArray, type TypedArray } from '../tiff/data-type.js';
 import { CogWriter } from '../writer/cog-writer.js';
 import { ChipLayoutError, ModelAnswerError } from './chip-errors.js';
 import { bandIndex, withRaster, type InputOptions } from './open-input.js';
@@ -66,6 +68,22 @@ interface Grid {
   bands: number;
 }
 
+/**
+ * Buffers a run reuses. Fresh arrays of megabytes per row and per batch made V8 collect its whole
+ * heap on external-memory pressure dozens of times per scene, a third of the worker's CPU.
+ */
+interface Scratch {
+  /** The decoded window of each band (width x chip), and its compressed blocks. */
+  decoded: TypedArray[];
+  blocks: SharedScratch;
+  /** Physical values of one band of a window (width x chip). */
+  physical: Float64Array;
+  /** Normalized windows (width x chip x bands) whose chips are all cut. */
+  windows: Float32Array[];
+  /** Batches of chips (batchSize x chip x chip x bands) whose predict call has settled. */
+  batches: Float32Array[];
+}
+
 /** One row of chips: its input window, and the output strip its chips fill. */
 interface ChipRow {
   index: number;
@@ -124,21 +142,25 @@ async function readChipRow(
   index: number,
   options: ChipInferenceOptions,
   classCount: number,
+  scratch: Scratch,
 ): Promise<ChipRow> {
   const { width, height, chip, halo, core } = grid;
   const y = index * core;
   const inputY = Math.max(0, y - halo);
   const inputRows = Math.min(height, y - halo + chip) - inputY;
-  const window = await reader.readRows(
-    inputY,
-    inputRows,
-    bands,
-    options.signal ? { signal: options.signal } : {},
-  );
+  // One window is decoded at a time: the next is asked for once this one is normalized.
+  const window = await reader.readRows(inputY, inputRows, bands, {
+    into: scratch.decoded,
+    scratch: scratch.blocks,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const pixels = width * inputRows;
-  const input = new Float32Array(pixels * bands.length);
+  const input = (scratch.windows.pop() ?? new Float32Array(width * chip * bands.length)).subarray(
+    0,
+    pixels * bands.length,
+  );
   const valid = new Uint8Array(pixels).fill(1);
-  const physical = new Float64Array(pixels);
+  const physical = scratch.physical.subarray(0, pixels);
   const scale = options.scale ?? 1;
   const offset = options.offset ?? 0;
   const stride = bands.length;
@@ -254,6 +276,14 @@ export async function predictChipsToCog(
       bands: bands.length,
     };
     const classCount = options.classNames.length;
+    const chipValues = grid.chip * grid.chip * grid.bands;
+    const scratch: Scratch = {
+      decoded: bands.map(() => createSharedArray(info.dataType, grid.width * grid.chip)),
+      blocks: new SharedScratch(),
+      physical: new Float64Array(grid.width * grid.chip),
+      windows: [],
+      batches: [],
+    };
     const cog = {
       ...options.cog,
       width: info.width,
@@ -323,7 +353,6 @@ export async function predictChipsToCog(
       chips: Float32Array,
     ): Promise<void> => {
       batches++;
-      const chipValues = grid.chip * grid.chip * grid.bands;
       const call = options
         .predict(chips.subarray(0, members.length * chipValues), members.length, signal)
         .then(async (prediction) => {
@@ -342,7 +371,11 @@ export async function predictChipsToCog(
           await writing;
           options.onProgress?.(chipsDone / total);
         });
-      const tracked = call.finally(() => inflight.delete(tracked));
+      const tracked = call.finally(() => {
+        inflight.delete(tracked);
+        // Settled: the call is done with its chips, so the next batch may fill them.
+        if (!signal.aborted) scratch.batches.push(chips);
+      });
       tracked.catch((error: unknown) => {
         firstFailure ??= error;
         failed.abort();
@@ -351,17 +384,18 @@ export async function predictChipsToCog(
       return tracked;
     };
 
+    const nextBatch = () =>
+      scratch.batches.pop() ?? new Float32Array(options.batchSize * chipValues);
     try {
-      const chipValues = grid.chip * grid.chip * grid.bands;
       let members: { row: ChipRow; column: number }[] = [];
-      let chips = new Float32Array(options.batchSize * chipValues);
-      let nextRow = readChipRow(reader, grid, bands, 0, options, classCount);
+      let chips = nextBatch();
+      let nextRow = readChipRow(reader, grid, bands, 0, options, classCount, scratch);
       for (let r = 0; r < grid.rows; r++) {
         const row = await nextRow;
         signal.throwIfAborted();
         // The next row's blocks decode while this row's chips are cut and predicted.
         if (r + 1 < grid.rows) {
-          nextRow = readChipRow(reader, grid, bands, r + 1, options, classCount);
+          nextRow = readChipRow(reader, grid, bands, r + 1, options, classCount, scratch);
           nextRow.catch(() => undefined);
         }
         open.set(r, row);
@@ -377,10 +411,11 @@ export async function predictChipsToCog(
             while (inflight.size >= (options.inflight ?? 2)) await Promise.race(inflight);
             void send(members, chips);
             members = [];
-            chips = new Float32Array(options.batchSize * chipValues);
+            chips = nextBatch();
           }
         }
         // The window is cut into chips; only the validity mask is still needed.
+        scratch.windows.push(new Float32Array(row.input.buffer));
         row.input = new Float32Array(0);
       }
       if (members.length > 0) void send(members, chips);
