@@ -1,9 +1,7 @@
-import { SharedScratch } from '../codec/shared-scratch.js';
 import { bandReading, readPhysical } from '../kernels/band-values.js';
 import type { OutputOptions, OutputSummary } from '../pipeline/transform.js';
-import type { RasterReader } from '../reader/raster-reader.js';
+import { readBuffers, type ReadBuffers, type RasterReader } from '../reader/raster-reader.js';
 import { saveCog } from '../writer/cog-sink.js';
-import { createSharedArray, type TypedArray } from '../tiff/data-type.js';
 import { CogWriter } from '../writer/cog-writer.js';
 import { ChipLayoutError, ModelAnswerError } from './chip-errors.js';
 import { bandIndex, withRaster, type InputOptions } from './open-input.js';
@@ -74,8 +72,7 @@ interface Grid {
  */
 interface Scratch {
   /** The decoded window of each band (width x chip), and its compressed blocks. */
-  decoded: TypedArray[];
-  blocks: SharedScratch;
+  decoded: ReadBuffers;
   /** Physical values of one band of a window (width x chip). */
   physical: Float64Array;
   /** Normalized windows (width x chip x bands) whose chips are all cut. */
@@ -150,8 +147,7 @@ async function readChipRow(
   const inputRows = Math.min(height, y - halo + chip) - inputY;
   // One window is decoded at a time: the next is asked for once this one is normalized.
   const window = await reader.readRows(inputY, inputRows, bands, {
-    into: scratch.decoded,
-    scratch: scratch.blocks,
+    ...scratch.decoded,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const pixels = width * inputRows;
@@ -278,8 +274,7 @@ export async function predictChipsToCog(
     const classCount = options.classNames.length;
     const chipValues = grid.chip * grid.chip * grid.bands;
     const scratch: Scratch = {
-      decoded: bands.map(() => createSharedArray(info.dataType, grid.width * grid.chip)),
-      blocks: new SharedScratch(),
+      decoded: readBuffers(reader, bands.length, grid.chip),
       physical: new Float64Array(grid.width * grid.chip),
       windows: [],
       batches: [],

@@ -1,6 +1,4 @@
-import type { RasterReader, RowWindow } from '../reader/raster-reader.js';
-import { SharedScratch } from '../codec/shared-scratch.js';
-import { createSharedArray } from '../tiff/data-type.js';
+import { readBuffers, type RasterReader, type RowWindow } from '../reader/raster-reader.js';
 
 export interface Strip extends RowWindow {
   row: number;
@@ -24,10 +22,9 @@ export async function* strips(
   const queue: Promise<Strip>[] = [];
   let nextRow = firstRow;
   // A ring of window buffers: the strip the caller holds, plus those being read ahead.
-  const ring = Array.from({ length: ahead + 1 }, () => ({
-    into: bands.map(() => createSharedArray(reader.info.dataType, reader.info.width * stripRows)),
-    scratch: new SharedScratch(),
-  }));
+  const ring = Array.from({ length: ahead + 1 }, () =>
+    readBuffers(reader, bands.length, stripRows),
+  );
   let turn = 0;
   const fill = (): void => {
     while (queue.length < ahead + 1 && nextRow < height) {

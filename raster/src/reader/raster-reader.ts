@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fromCustomClient, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { CodecPool } from '../codec/codec-pool.js';
-import type { SharedScratch } from '../codec/shared-scratch.js';
+import { SharedScratch } from '../codec/shared-scratch.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { openByteSource } from '../source/open-source.js';
 import { ByteSourceClient } from '../source/geotiff-client.js';
@@ -36,6 +36,22 @@ export interface ReadRowsOptions {
   into?: readonly TypedArray[];
   /** Where compressed blocks wait for the codec threads; reused from call to call. */
   scratch?: SharedScratch;
+}
+
+/** Buffers that `readRows` reuses from call to call: `rows` whole rows of each of `bandCount` bands. */
+export interface ReadBuffers {
+  into: TypedArray[];
+  scratch: SharedScratch;
+}
+
+/** Allocates {@link ReadBuffers} for windows of at most `rows` rows of `reader`'s raster. */
+export function readBuffers(reader: RasterReader, bandCount: number, rows: number): ReadBuffers {
+  return {
+    into: Array.from({ length: bandCount }, () =>
+      createSharedArray(reader.info.dataType, reader.info.width * rows),
+    ),
+    scratch: new SharedScratch(),
+  };
 }
 
 export interface RowWindow {
